@@ -1,0 +1,64 @@
+package dev.gatehouse;
+
+import java.time.Clock;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+
+import dev.gatehouse.config.GatehouseConfigurationLoader;
+import dev.gatehouse.config.GatehouseProperties;
+import dev.gatehouse.observability.GatehouseMeters;
+import dev.gatehouse.observability.IssuerKeysHealthIndicator;
+import dev.gatehouse.routing.RouteTable;
+import dev.gatehouse.routing.Routes;
+import dev.gatehouse.token.AccessTokenVerifier;
+import dev.gatehouse.token.IssuerKeyLoader;
+import dev.gatehouse.token.TrustedIssuers;
+
+/**
+ * Loads the configuration once, validates it as a whole, and compiles it into the runtime objects
+ * every request uses: trusted issuers, the route table and the token verifier.
+ */
+@Configuration(proxyBeanMethods = false)
+class GatehouseConfiguration {
+
+	@Bean
+	GatehouseProperties gatehouseProperties(Environment environment) {
+		return GatehouseConfigurationLoader.load(environment);
+	}
+
+	@Bean
+	GatehouseMeters gatehouseMeters(MeterRegistry registry) {
+		return new GatehouseMeters(registry);
+	}
+
+	@Bean
+	TrustedIssuers trustedIssuers(GatehouseProperties properties, GatehouseMeters meters, JsonMapper json) {
+		return TrustedIssuers.compile(properties.issuers(), meters, json);
+	}
+
+	@Bean
+	IssuerKeyLoader issuerKeyLoader(TrustedIssuers trustedIssuers) {
+		return new IssuerKeyLoader(trustedIssuers);
+	}
+
+	@Bean
+	IssuerKeysHealthIndicator issuerKeysHealthIndicator(TrustedIssuers trustedIssuers) {
+		return new IssuerKeysHealthIndicator(trustedIssuers.all());
+	}
+
+	@Bean
+	RouteTable routeTable(GatehouseProperties properties, TrustedIssuers trustedIssuers) {
+		return Routes.compile(properties, trustedIssuers);
+	}
+
+	@Bean
+	AccessTokenVerifier accessTokenVerifier() {
+		return new AccessTokenVerifier(Clock.systemUTC());
+	}
+
+}

@@ -1,0 +1,40 @@
+package dev.gatehouse.auth;
+
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.springframework.security.authentication.AuthenticationManager;
+import org.springframework.security.authentication.AuthenticationManagerResolver;
+import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthenticationToken;
+
+import dev.gatehouse.routing.Route;
+import dev.gatehouse.token.AccessTokenVerifier;
+import dev.gatehouse.token.VerifiedToken;
+
+/**
+ * Authenticates a bearer token for the route the request is for: verified against the route's
+ * issuers, then checked to be bound to the route (audience, client). A token valid for another
+ * route or resource is rejected here with 401.
+ */
+final class RouteAuthenticationManagerResolver implements AuthenticationManagerResolver<HttpServletRequest> {
+
+	private final AccessTokenVerifier verifier;
+
+	RouteAuthenticationManagerResolver(AccessTokenVerifier verifier) {
+		this.verifier = verifier;
+	}
+
+	@Override
+	public AuthenticationManager resolve(HttpServletRequest request) {
+		Route route = RouteResolutionFilter.route(request);
+		return (authentication) -> {
+			String bearer = ((BearerTokenAuthenticationToken) authentication).getToken();
+			VerifiedToken token = this.verifier.verify(bearer, route.issuers());
+			Reason unbound = route.policy().checkBinding(token);
+			if (unbound != null) {
+				throw new TokenRejectedException(unbound);
+			}
+			return new GatehouseAuthentication(route.id(), token);
+		};
+	}
+
+}

@@ -1,0 +1,51 @@
+package dev.gatehouse.auth;
+
+import java.io.IOException;
+import java.util.Set;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.web.filter.OncePerRequestFilter;
+
+import dev.gatehouse.routing.Route;
+import dev.gatehouse.routing.RouteTable;
+
+/**
+ * Finds the route a request is for, once, and keeps it as a request attribute for every later
+ * step. A path that is no route's is answered 404 here: nothing but routes (and their metadata,
+ * served before this filter) is reachable on the public port.
+ */
+public final class RouteResolutionFilter extends OncePerRequestFilter {
+
+	private static final String ATTRIBUTE = Route.class.getName();
+
+	private final RouteTable routes;
+
+	private final RejectionResponder responder;
+
+	public RouteResolutionFilter(RouteTable routes, RejectionResponder responder) {
+		this.routes = routes;
+		this.responder = responder;
+	}
+
+	/** @return the request's route, or {@code null} before this filter or for no route */
+	public static Route route(HttpServletRequest request) {
+		return (Route) request.getAttribute(ATTRIBUTE);
+	}
+
+	@Override
+	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+			throws ServletException, IOException {
+		Route route = this.routes.match(request.getRequestURI());
+		if (route == null) {
+			this.responder.reject(request, response, Reason.NO_ROUTE, Set.of());
+			return;
+		}
+		request.setAttribute(ATTRIBUTE, route);
+		chain.doFilter(request, response);
+	}
+
+}

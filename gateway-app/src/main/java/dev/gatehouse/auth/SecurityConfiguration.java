@@ -1,0 +1,110 @@
+package dev.gatehouse.auth;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import jakarta.servlet.DispatcherType;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.header.HeaderWriterFilter;
+import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
+import org.springframework.web.filter.CorsFilter;
+
+import dev.gatehouse.config.GatehouseProperties;
+import dev.gatehouse.metadata.ProtectedResourceMetadataFilter;
+import dev.gatehouse.observability.GatehouseMeters;
+import dev.gatehouse.routing.Route;
+import dev.gatehouse.routing.RouteTable;
+import dev.gatehouse.routing.Routes;
+import dev.gatehouse.token.AccessTokenVerifier;
+
+/**
+ * The request pipeline in front of every route, in order: protected resource metadata (public),
+ * {@code Origin} check, CORS, route lookup (404 for no route), bearer token resolution and
+ * verification (400/401/503), scope and claim checks (403). Every refusal is written by
+ * {@link RejectionResponder}. No session, no CSRF token (bearer tokens are not ambient
+ * credentials), Spring Security's strict firewall at its defaults.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableWebSecurity
+class SecurityConfiguration {
+
+	/** Management port: health, info and prometheus only; everything else there is refused. */
+	@Bean
+	@Order(1)
+	SecurityFilterChain managementSecurityFilterChain(HttpSecurity http) {
+		return http.securityMatcher(EndpointRequest.toAnyEndpoint())
+			.authorizeHttpRequests((authorize) -> authorize
+				.requestMatchers(EndpointRequest.to("health", "info", "prometheus")).permitAll()
+				.anyRequest().denyAll())
+			.csrf((csrf) -> csrf.disable())
+			.requestCache((cache) -> cache.disable())
+			.sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+			.build();
+	}
+
+	@Bean
+	@Order(2)
+	SecurityFilterChain gatewaySecurityFilterChain(HttpSecurity http, GatehouseProperties properties, RouteTable routes,
+			AccessTokenVerifier verifier, RejectionResponder responder, GatehouseMeters meters, JsonMapper json) {
+		Set<String> origins = new LinkedHashSet<>();
+		origins.add(Routes.publicOrigin(properties));
+		origins.addAll(properties.allowedOrigins());
+		http.csrf((csrf) -> csrf.disable())
+			.requestCache((cache) -> cache.disable())
+			.sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+			.formLogin((form) -> form.disable())
+			.httpBasic((basic) -> basic.disable())
+			.logout((logout) -> logout.disable())
+			.cors((cors) -> cors.configurationSource(corsSource(routes, List.copyOf(origins))))
+			.addFilterBefore(new ProtectedResourceMetadataFilter(routes, json), HeaderWriterFilter.class)
+			.addFilterBefore(new OriginValidationFilter(origins, responder), CorsFilter.class)
+			.addFilterBefore(new RouteResolutionFilter(routes, responder), BearerTokenAuthenticationFilter.class)
+			.oauth2ResourceServer((resourceServer) -> resourceServer
+				.authenticationManagerResolver(new RouteAuthenticationManagerResolver(verifier))
+				.bearerTokenResolver(new StrictBearerTokenResolver())
+				.authenticationEntryPoint(responder)
+				.accessDeniedHandler(responder))
+			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(responder).accessDeniedHandler(responder))
+			.authorizeHttpRequests((authorize) -> authorize.dispatcherTypeMatchers(DispatcherType.ERROR)
+				.permitAll()
+				.anyRequest()
+				.access(new RouteAuthorizationManager(meters)));
+		return http.build();
+	}
+
+	@Bean
+	RejectionResponder rejectionResponder(GatehouseMeters meters) {
+		return new RejectionResponder(meters);
+	}
+
+	/** CORS for browser-based MCP clients (MCP Streamable HTTP headers), for allowed origins only. */
+	private static UrlBasedCorsConfigurationSource corsSource(RouteTable routes, List<String> origins) {
+		CorsConfiguration cors = new CorsConfiguration();
+		cors.setAllowedOrigins(origins);
+		cors.setAllowedMethods(List.of("GET", "POST", "DELETE", "OPTIONS"));
+		cors.setAllowedHeaders(List.of("Authorization", "Content-Type", "Accept", "MCP-Protocol-Version", "Mcp-Session-Id",
+				"Last-Event-ID", "Mcp-Method", "Mcp-Name"));
+		cors.setExposedHeaders(List.of("WWW-Authenticate", "Mcp-Session-Id", "MCP-Protocol-Version"));
+		cors.setAllowCredentials(false);
+		cors.setMaxAge(3600L);
+		UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
+		for (Route route : routes.routes()) {
+			source.registerCorsConfiguration(route.path(), cors);
+			source.registerCorsConfiguration(route.path() + "/**", cors);
+		}
+		return source;
+	}
+
+}

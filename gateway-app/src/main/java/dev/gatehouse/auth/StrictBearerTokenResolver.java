@@ -1,0 +1,74 @@
+package dev.gatehouse.auth;
+
+import java.util.Enumeration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.security.oauth2.server.resource.web.BearerTokenResolver;
+
+/**
+ * Reads the bearer token from the one {@code Authorization} header (RFC 6750 §2.1) and refuses
+ * every other way of sending one. Unlike Spring's {@code DefaultBearerTokenResolver}, which reads
+ * only the first of repeated headers and ignores query tokens, it answers 400
+ * {@code invalid_request} for repeated headers, tokens in the query string or a form body (OAuth
+ * 2.1 §5.1.3), and a {@code Bearer} credential that is not exactly one b64token. Another scheme
+ * (e.g. {@code Basic}) counts as no bearer token.
+ */
+public final class StrictBearerTokenResolver implements BearerTokenResolver {
+
+	private static final Pattern BEARER = Pattern.compile("^Bearer +([A-Za-z0-9\\-._~+/]+=*)$",
+			Pattern.CASE_INSENSITIVE);
+
+	private static final String PARAMETER = "access_token";
+
+	@Override
+	public String resolve(HttpServletRequest request) {
+		String header = singleAuthorizationHeader(request);
+		if (hasTokenParameter(request)) {
+			throw new TokenRejectedException(Reason.TOKEN_IN_QUERY);
+		}
+		if (header == null || !header.regionMatches(true, 0, "Bearer", 0, 6)
+				|| (header.length() > 6 && header.charAt(6) != ' ')) {
+			return null;
+		}
+		Matcher matcher = BEARER.matcher(header);
+		if (!matcher.matches()) {
+			throw new TokenRejectedException(Reason.MALFORMED_AUTHORIZATION_HEADER);
+		}
+		return matcher.group(1);
+	}
+
+	private static String singleAuthorizationHeader(HttpServletRequest request) {
+		Enumeration<String> headers = request.getHeaders(HttpHeaders.AUTHORIZATION);
+		if (headers == null || !headers.hasMoreElements()) {
+			return null;
+		}
+		String header = headers.nextElement();
+		if (headers.hasMoreElements()) {
+			throw new TokenRejectedException(Reason.MULTIPLE_AUTHORIZATION_HEADERS);
+		}
+		return header;
+	}
+
+	private static boolean hasTokenParameter(HttpServletRequest request) {
+		String query = request.getQueryString();
+		if (query != null) {
+			for (String pair : query.split("&")) {
+				String name = pair.split("=", 2)[0];
+				if (name.equals(PARAMETER) || java.net.URLDecoder.decode(name, java.nio.charset.StandardCharsets.UTF_8)
+					.equals(PARAMETER)) {
+					return true;
+				}
+			}
+		}
+		// only a form body is read for parameters, so a JSON-RPC body is never consumed here
+		String contentType = request.getContentType();
+		return contentType != null && contentType.regionMatches(true, 0, MediaType.APPLICATION_FORM_URLENCODED_VALUE, 0,
+				MediaType.APPLICATION_FORM_URLENCODED_VALUE.length()) && request.getParameter(PARAMETER) != null;
+	}
+
+}

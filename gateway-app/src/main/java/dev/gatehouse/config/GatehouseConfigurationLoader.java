@@ -1,0 +1,34 @@
+package dev.gatehouse.config;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.core.env.Environment;
+
+/**
+ * Binds the {@code gatehouse} properties from any Spring Boot source (YAML file given with
+ * {@code --spring.config.additional-location}, environment variables, ...) and validates them as a
+ * whole: unknown keys, unconvertible values and rule violations are collected together and thrown
+ * as one {@link InvalidConfigurationException}.
+ */
+public final class GatehouseConfigurationLoader {
+
+	private GatehouseConfigurationLoader() {
+	}
+
+	public static GatehouseProperties load(Environment environment) {
+		CollectingBindHandler handler = new CollectingBindHandler();
+		GatehouseProperties properties = Binder.get(environment)
+			.bind("gatehouse", Bindable.of(GatehouseProperties.class), handler)
+			.orElseGet(() -> new GatehouseProperties(null, null, null, null, null));
+		List<ConfigurationProblem> problems = new ArrayList<>(handler.problems());
+		problems.addAll(GatehouseConfigurationValidator.validate(properties));
+		if (!problems.isEmpty()) {
+			throw new InvalidConfigurationException(problems);
+		}
+		return properties;
+	}
+
+}

@@ -1,0 +1,36 @@
+package dev.gatehouse.config;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * The user's configuration under the {@code gatehouse} prefix, exactly as written. It is bound and
+ * validated as a whole by {@link GatehouseConfigurationLoader} and then compiled into runtime
+ * objects; request code never reads it.
+ *
+ * @param publicUrl the origin MCP clients use (scheme, host, optional port, no path); every
+ * {@code resource} and {@code resource_metadata} URL derives from it, never from the request's
+ * {@code Host}. Required.
+ * @param issuers the authorization servers whose tokens may be accepted, by name. At least one.
+ * @param routes the protected MCP endpoints, by name (the name is the route id in logs and
+ * metrics). At least one.
+ * @param allowedOrigins browser origins allowed besides {@code public-url} itself; a request with
+ * any other {@code Origin} is refused with 403. Default: none.
+ * @param rootMetadataRoute the route described by the root document
+ * {@code /.well-known/oauth-protected-resource}. Default: the only route when there is exactly one;
+ * with several routes and none named, the root document is not served (404).
+ */
+@ConfigurationProperties("gatehouse")
+public record GatehouseProperties(URI publicUrl, Map<String, IssuerProperties> issuers,
+		Map<String, RouteProperties> routes, List<String> allowedOrigins, String rootMetadataRoute) {
+
+	public GatehouseProperties {
+		issuers = (issuers != null) ? issuers : Map.of();
+		routes = (routes != null) ? routes : Map.of();
+		allowedOrigins = (allowedOrigins != null) ? allowedOrigins : List.of();
+	}
+
+}

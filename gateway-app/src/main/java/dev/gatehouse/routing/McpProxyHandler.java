@@ -1,0 +1,50 @@
+package dev.gatehouse.routing;
+
+import java.net.URI;
+
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.springframework.cloud.gateway.server.mvc.handler.ProxyExchange;
+import org.springframework.web.servlet.function.HandlerFunction;
+import org.springframework.web.servlet.function.ServerRequest;
+import org.springframework.web.servlet.function.ServerResponse;
+
+/**
+ * Proxies a route's request to its upstream with the path, query and headers exactly as the client
+ * sent them (raw: the gateway's stock handler re-encodes the query and adds a charset to
+ * {@code Content-Type}): the upstream path plus whatever the request has below the route's path.
+ * The strict firewall has already refused encoded separators and dot segments, so the remainder
+ * cannot climb out of the upstream path.
+ */
+final class McpProxyHandler implements HandlerFunction<ServerResponse> {
+
+	private final ProxyExchange exchange;
+
+	private final Route route;
+
+	private final String upstreamBase;
+
+	McpProxyHandler(ProxyExchange exchange, Route route) {
+		this.exchange = exchange;
+		this.route = route;
+		String base = route.upstream().toString();
+		this.upstreamBase = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+	}
+
+	@Override
+	public ServerResponse handle(ServerRequest request) {
+		HttpServletRequest servletRequest = request.servletRequest();
+		return this.exchange.exchange(this.exchange.request(request)
+			.uri(target(servletRequest))
+			.headers(ProxyHeaders.request(servletRequest))
+			.responseConsumer((upstream, response) -> response.headers().putAll(ProxyHeaders.response(upstream.getHeaders())))
+			.build());
+	}
+
+	URI target(HttpServletRequest request) {
+		String rest = request.getRequestURI().substring(request.getContextPath().length() + this.route.path().length());
+		String query = request.getQueryString();
+		return URI.create(this.upstreamBase + rest + ((query != null) ? "?" + query : ""));
+	}
+
+}

@@ -1,0 +1,115 @@
+package dev.gatehouse.token;
+
+import java.io.IOException;
+import java.net.MalformedURLException;
+import java.net.URI;
+import java.security.Key;
+import java.security.interfaces.RSAKey;
+import java.util.List;
+import java.util.Set;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.jwk.JWKMatcher;
+import com.nimbusds.jose.jwk.JWKSelector;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.jwk.source.OutageTolerantJWKSetSource;
+import com.nimbusds.jose.jwk.source.RateLimitReachedException;
+import com.nimbusds.jose.jwk.source.URLBasedJWKSetSource;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.DefaultResourceRetriever;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.gatehouse.auth.Reason;
+import dev.gatehouse.auth.TokenRejectedException;
+import dev.gatehouse.config.IssuerProperties.JwksProperties;
+import dev.gatehouse.observability.GatehouseMeters;
+
+/**
+ * An issuer's verification keys: a Nimbus {@link JWKSourceBuilder} source that caches keys,
+ * refreshes them ahead of expiry, fetches at most twice per {@code min-refresh-interval} whatever
+ * unknown {@code kid}s arrive, and keeps serving cached keys through an IdP outage for
+ * {@code outage-tolerance}. RSA keys under 2048 bits are never used.
+ */
+final class IssuerKeys implements AutoCloseable {
+
+	private static final Logger logger = LoggerFactory.getLogger(IssuerKeys.class);
+
+	static final int MIN_RSA_BITS = 2048;
+
+	private static final int CONNECT_TIMEOUT_MS = 2_000;
+
+	private static final int READ_TIMEOUT_MS = 5_000;
+
+	private static final int SIZE_LIMIT_BYTES = 512 * 1024;
+
+	private final JWKSource<SecurityContext> source;
+
+	private final JWSVerificationKeySelector<SecurityContext> selector;
+
+	IssuerKeys(String issuerName, URI jwksUri, Set<JWSAlgorithm> algorithms, JwksProperties jwks,
+			GatehouseMeters meters) {
+		var retriever = new DefaultResourceRetriever(CONNECT_TIMEOUT_MS, READ_TIMEOUT_MS, SIZE_LIMIT_BYTES);
+		URLBasedJWKSetSource<SecurityContext> url;
+		try {
+			url = new URLBasedJWKSetSource<>(jwksUri.toURL(), retriever);
+		}
+		catch (MalformedURLException ex) {
+			throw new IllegalArgumentException("Invalid jwks_uri for issuer " + issuerName, ex);
+		}
+		long ttl = jwks.cacheTtl().toMillis();
+		long refreshTimeout = Math.min(READ_TIMEOUT_MS + CONNECT_TIMEOUT_MS, ttl / 4);
+		this.source = JWKSourceBuilder.create(new MeteredJwkSetSource(url, issuerName, meters))
+			.cache(ttl, refreshTimeout)
+			.refreshAheadCache(Math.min(ttl / 4, 30_000), true)
+			.rateLimited(jwks.minRefreshInterval().toMillis(),
+					(event) -> logger.debug("JWKS refresh for issuer {} rate-limited", issuerName))
+			.outageTolerant(jwks.outageTolerance().toMillis(), (event) -> {
+				meters.jwksStaleServed(issuerName);
+				long remaining = (event instanceof OutageTolerantJWKSetSource.OutageEvent<?> outage)
+						? outage.getRemainingTime() : -1;
+				logger.warn("JWKS of issuer {} unreachable; serving cached keys for at most {} ms more", issuerName,
+						remaining);
+			})
+			.build();
+		this.selector = new JWSVerificationKeySelector<>(algorithms, this.source);
+	}
+
+	/** Fetches the key set once (start-up and readiness), failing if it cannot be had. */
+	void load() throws KeySourceException {
+		this.source.get(new JWKSelector(new JWKMatcher.Builder().build()), null);
+	}
+
+	/**
+	 * @return the usable keys for the header's {@code kid} and algorithm, possibly empty
+	 * @throws TokenRejectedException {@link Reason#UNKNOWN_KEY} when a refresh for an unknown
+	 * {@code kid} was rate-limited, {@link Reason#KEYS_UNAVAILABLE} when no keys can be had
+	 */
+	List<Key> select(JWSHeader header) {
+		try {
+			return this.selector.selectJWSKeys(header, null)
+				.stream()
+				.filter((key) -> !(key instanceof RSAKey rsa) || rsa.getModulus().bitLength() >= MIN_RSA_BITS)
+				.toList();
+		}
+		catch (RateLimitReachedException ex) {
+			// an unknown kid while refreshes are rate-limited: cached keys still serve every known kid
+			return List.of();
+		}
+		catch (KeySourceException ex) {
+			throw new TokenRejectedException(Reason.KEYS_UNAVAILABLE);
+		}
+	}
+
+	@Override
+	public void close() throws IOException {
+		if (this.source instanceof java.io.Closeable closeable) {
+			closeable.close();
+		}
+	}
+
+}
