@@ -13,6 +13,7 @@ import dev.gatehouse.config.GatehouseConfigurationLoader;
 import dev.gatehouse.config.GatehouseProperties;
 import dev.gatehouse.observability.GatehouseMeters;
 import dev.gatehouse.observability.IssuerKeysHealthIndicator;
+import dev.gatehouse.observability.RouteObservationConvention;
 import dev.gatehouse.routing.RouteTable;
 import dev.gatehouse.routing.Routes;
 import dev.gatehouse.token.AccessTokenVerifier;
@@ -54,6 +55,11 @@ class GatehouseConfiguration {
 	@Bean
 	RouteTable routeTable(GatehouseProperties properties, TrustedIssuers trustedIssuers) {
 		return Routes.compile(properties, trustedIssuers);
+	}
+
+	@Bean
+	RouteObservationConvention routeObservationConvention() {
+		return new RouteObservationConvention();
 	}
 
 	@Bean

@@ -58,6 +58,8 @@ final class GatehouseConfigurationValidator {
 		for (int i = 0; i < properties.allowedOrigins().size(); i++) {
 			checkOrigin("gatehouse.allowed-origins[" + i + "]", properties.allowedOrigins().get(i));
 		}
+		checkPositive("gatehouse.upstream.connect-timeout", properties.upstream().connectTimeout());
+		checkPositive("gatehouse.upstream.response-timeout", properties.upstream().responseTimeout());
 		String root = properties.rootMetadataRoute();
 		if (root != null && !properties.routes().containsKey(root)) {
 			problem("gatehouse.root-metadata-route",

@@ -1,6 +1,7 @@
 package dev.gatehouse.config;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -22,15 +23,34 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param rootMetadataRoute the route described by the root document
  * {@code /.well-known/oauth-protected-resource}. Default: the only route when there is exactly one;
  * with several routes and none named, the root document is not served (404).
+ * @param upstream how Gatehouse talks to backends.
  */
 @ConfigurationProperties("gatehouse")
 public record GatehouseProperties(URI publicUrl, Map<String, IssuerProperties> issuers,
-		Map<String, RouteProperties> routes, List<String> allowedOrigins, String rootMetadataRoute) {
+		Map<String, RouteProperties> routes, List<String> allowedOrigins, String rootMetadataRoute,
+		UpstreamProperties upstream) {
 
 	public GatehouseProperties {
 		issuers = (issuers != null) ? issuers : Map.of();
 		routes = (routes != null) ? routes : Map.of();
 		allowedOrigins = (allowedOrigins != null) ? allowedOrigins : List.of();
+		upstream = (upstream != null) ? upstream : new UpstreamProperties(null, null);
+	}
+
+	/**
+	 * Backend connections: HTTP/1.1, kept alive, no redirects followed.
+	 *
+	 * @param connectTimeout how long a TCP connect may take before the client gets 504. Default: 5s.
+	 * @param responseTimeout how long a backend may take to send response headers before the client
+	 * gets 504; a response body (an SSE stream, a long tool result) has no deadline. Default: 2m.
+	 */
+	public record UpstreamProperties(Duration connectTimeout, Duration responseTimeout) {
+
+		public UpstreamProperties {
+			connectTimeout = (connectTimeout != null) ? connectTimeout : Duration.ofSeconds(5);
+			responseTimeout = (responseTimeout != null) ? responseTimeout : Duration.ofMinutes(2);
+		}
+
 	}
 
 }

@@ -1,7 +1,5 @@
 package dev.gatehouse.routing;
 
-import java.time.Duration;
-
 import org.springframework.cloud.gateway.server.mvc.handler.GatewayRouterFunctions;
 import org.springframework.cloud.gateway.server.mvc.handler.ProxyExchange;
 import org.springframework.context.annotation.Bean;
@@ -10,6 +8,7 @@ import org.springframework.web.servlet.function.RouterFunction;
 import org.springframework.web.servlet.function.ServerResponse;
 
 import dev.gatehouse.auth.RouteResolutionFilter;
+import dev.gatehouse.config.GatehouseProperties;
 import dev.gatehouse.observability.GatehouseMeters;
 
 /**
@@ -20,14 +19,10 @@ import dev.gatehouse.observability.GatehouseMeters;
 @Configuration(proxyBeanMethods = false)
 class GatewayRoutesConfiguration {
 
-	private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
-
-	/** How long the upstream may take to send response headers; the body (an SSE stream) has no deadline. */
-	private static final Duration RESPONSE_TIMEOUT = Duration.ofMinutes(2);
-
 	@Bean
-	ProxyExchange streamingProxyExchange(GatehouseMeters meters) {
-		return new StreamingProxyExchange(CONNECT_TIMEOUT, RESPONSE_TIMEOUT, meters);
+	ProxyExchange streamingProxyExchange(GatehouseProperties properties, GatehouseMeters meters) {
+		return new StreamingProxyExchange(properties.upstream().connectTimeout(), properties.upstream().responseTimeout(),
+				meters);
 	}
 
 	@Bean

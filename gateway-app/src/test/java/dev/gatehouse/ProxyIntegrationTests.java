@@ -1,0 +1,166 @@
+package dev.gatehouse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import dev.gatehouse.observability.GatehouseMeters;
+import dev.gatehouse.support.StreamingTestBackend;
+import dev.gatehouse.support.TestIdp;
+
+/**
+ * The proxy against a backend that misbehaves on purpose: endless SSE streams and client
+ * disconnects (spring-cloud-gateway gh-3999), slow headers, redirects, pass-through statuses.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.DEFINED_PORT)
+class ProxyIntegrationTests {
+
+	static final TestIdp idp = new TestIdp();
+
+	static final StreamingTestBackend backend = new StreamingTestBackend();
+
+	static final int port = GatewayIntegrationTests.freePort();
+
+	static final String origin = "http://127.0.0.1:" + port;
+
+	static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+	@Autowired
+	MeterRegistry registry;
+
+	@DynamicPropertySource
+	static void gatehouse(DynamicPropertyRegistry registry) {
+		registry.add("server.port", () -> port);
+		registry.add("management.server.port", () -> 0);
+		registry.add("gatehouse.public-url", () -> origin);
+		registry.add("gatehouse.issuers.corp.discovery-url", idp::discoveryUrl);
+		registry.add("gatehouse.upstream.response-timeout", () -> "1s");
+		registry.add("gatehouse.routes.backend.path", () -> "/mcp/backend");
+		registry.add("gatehouse.routes.backend.upstream", backend::url);
+		registry.add("gatehouse.routes.backend.issuers[0]", () -> "corp");
+	}
+
+	@AfterAll
+	static void stop() {
+		backend.close();
+		idp.close();
+	}
+
+	@BeforeEach
+	void awaitIssuerKeys() throws Exception {
+		for (int i = 0; i < 100 && send(request("/status/200").GET()).statusCode() == 503; i++) {
+			Thread.sleep(100);
+		}
+	}
+
+	@Test
+	void sseStreamWhenClientDisconnectsThenUpstreamStreamIsClosedPromptly() throws Exception {
+		int closedBefore = backend.closedStreams();
+		HttpResponse<InputStream> response = http.send(request("/events").header("Accept", "text/event-stream").GET().build(),
+				HttpResponse.BodyHandlers.ofInputStream());
+		assertThat(response.statusCode()).isEqualTo(200);
+		BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
+		int events = 0;
+		for (String line; events < 3 && (line = reader.readLine()) != null;) {
+			if (line.startsWith("data:")) {
+				events++;
+			}
+		}
+		assertThat(events).isEqualTo(3);
+		assertThat(activeStreams()).isEqualTo(1);
+		response.body().close();
+		long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+		while (backend.closedStreams() == closedBefore && System.nanoTime() < deadline) {
+			Thread.sleep(20);
+		}
+		// drained instead of closed (gh-3999), the backend would stream on for a minute
+		assertThat(backend.closedStreams()).isEqualTo(closedBefore + 1);
+		while (activeStreams() != 0 && System.nanoTime() < deadline) {
+			Thread.sleep(20);
+		}
+		assertThat(activeStreams()).isZero();
+	}
+
+	@Test
+	void sseStreamWhenFirstEventIsLateThenHeadersArriveAtOnce() throws Exception {
+		long start = System.nanoTime();
+		HttpResponse<InputStream> response = http.send(request("/late-events").GET().build(),
+				HttpResponse.BodyHandlers.ofInputStream());
+		long headersMillis = (System.nanoTime() - start) / 1_000_000;
+		response.body().close();
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(headersMillis).isLessThan(1500);
+	}
+
+	@Test
+	void requestWhenUpstreamSendsNoHeadersInTimeThen504JsonRpcError() throws Exception {
+		HttpResponse<String> response = send(request("/slow").header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":\"abc\",\"method\":\"tools/list\"}")));
+		assertThat(response.statusCode()).isEqualTo(504);
+		JsonNode body = JsonMapper.builder().build().readTree(response.body());
+		assertThat(body.get("id").asString()).isEqualTo("abc");
+		assertThat(body.get("error").get("message").asString()).isEqualTo("Upstream MCP server timed out");
+	}
+
+	@Test
+	void requestWhenUpstreamRedirectsThenRedirectIsPassedThroughNotFollowed() throws Exception {
+		HttpResponse<String> response = send(request("/redirect").GET());
+		assertThat(response.statusCode()).isEqualTo(302);
+		assertThat(response.headers().firstValue("Location")).contains("http://elsewhere.example.com/next");
+	}
+
+	@Test
+	void requestWhenUpstreamAnswersMcpStatusesThenTheyPassThroughUnchanged() throws Exception {
+		for (int status : new int[] { 202, 400, 404, 405, 406 }) {
+			HttpResponse<String> response = send(request("/status/" + status).POST(HttpRequest.BodyPublishers.ofString("{}")));
+			assertThat(response.statusCode()).as("status %d", status).isEqualTo(status);
+		}
+		HttpResponse<String> deleted = send(request("/status/204").DELETE());
+		assertThat(deleted.statusCode()).isEqualTo(204);
+		assertThat(this.registry.get(GatehouseMeters.UPSTREAM_REQUESTS).tags("route", "backend", "status", "404").counter()
+			.count()).isGreaterThanOrEqualTo(1);
+	}
+
+	@Test
+	void httpServerMetricsWhenRouteServedThenTaggedWithRouteId() throws Exception {
+		send(request("/status/200").GET());
+		assertThat(this.registry.get("http.server.requests").tag("gatehouse.route", "backend").timers()).isNotEmpty();
+	}
+
+	private int activeStreams() {
+		return (int) this.registry.get(GatehouseMeters.SSE_ACTIVE).tag("route", "backend").gauge().value();
+	}
+
+	static HttpRequest.Builder request(String path) {
+		String token = idp.token().audience(origin + "/mcp/backend").sign();
+		return HttpRequest.newBuilder(URI.create(origin + "/mcp/backend" + path))
+			.timeout(Duration.ofSeconds(20))
+			.header("Authorization", "Bearer " + token);
+	}
+
+	static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+		return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+}

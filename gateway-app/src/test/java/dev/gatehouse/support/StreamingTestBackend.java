@@ -1,0 +1,118 @@
+package dev.gatehouse.support;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * A backend that misbehaves on purpose, on the JDK's HTTP server at {@code http://127.0.0.1:<port>}:
+ * <ul>
+ * <li>{@code /events}: an endless SSE stream, one event every 100 ms, counting open streams (a stream
+ * closes when a write fails, i.e. when the gateway dropped the connection)</li>
+ * <li>{@code /late-events}: SSE headers at once, first event after 2 s</li>
+ * <li>{@code /slow}: no response headers for 5 s</li>
+ * <li>{@code /redirect}: 302 to another host</li>
+ * <li>{@code /status/<code>}: that status with a small body</li>
+ * </ul>
+ */
+public final class StreamingTestBackend implements AutoCloseable {
+
+	private final HttpServer server;
+
+	private final AtomicInteger openStreams = new AtomicInteger();
+
+	private final AtomicInteger closedStreams = new AtomicInteger();
+
+	public StreamingTestBackend() {
+		try {
+			this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+		this.server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+		this.server.createContext("/events", (exchange) -> events(exchange, 0));
+		this.server.createContext("/late-events", (exchange) -> events(exchange, 2000));
+		this.server.createContext("/slow", (exchange) -> {
+			sleep(5000);
+			respond(exchange, 200, "slow");
+		});
+		this.server.createContext("/redirect", (exchange) -> {
+			exchange.getResponseHeaders().add("Location", "http://elsewhere.example.com/next");
+			respond(exchange, 302, "");
+		});
+		this.server.createContext("/status/", (exchange) -> {
+			String path = exchange.getRequestURI().getPath();
+			int status = Integer.parseInt(path.substring(path.lastIndexOf('/') + 1));
+			respond(exchange, status, (status == 202 || status == 204) ? "" : "{\"status\":" + status + "}");
+		});
+		this.server.start();
+	}
+
+	public String url() {
+		return "http://127.0.0.1:" + this.server.getAddress().getPort();
+	}
+
+	public int openStreams() {
+		return this.openStreams.get();
+	}
+
+	public int closedStreams() {
+		return this.closedStreams.get();
+	}
+
+	private void events(HttpExchange exchange, long firstDelayMillis) throws IOException {
+		exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+		exchange.getResponseHeaders().add("Cache-Control", "no-cache");
+		exchange.sendResponseHeaders(200, 0);
+		this.openStreams.incrementAndGet();
+		try (OutputStream out = exchange.getResponseBody()) {
+			out.flush(); // the JDK server holds the headers back until the first flush
+			sleep(firstDelayMillis);
+			for (int i = 0; i < 600; i++) {
+				out.write(("id: " + i + "\ndata: {\"n\":" + i + "}\n\n").getBytes(StandardCharsets.UTF_8));
+				out.flush();
+				sleep(100);
+			}
+		}
+		catch (IOException ex) {
+			// the gateway closed the connection: exactly what the disconnect test waits for
+		}
+		finally {
+			this.openStreams.decrementAndGet();
+			this.closedStreams.incrementAndGet();
+		}
+	}
+
+	private static void respond(HttpExchange exchange, int status, String body) throws IOException {
+		byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+		if (!body.isEmpty()) {
+			exchange.getResponseHeaders().add("Content-Type", "application/json");
+		}
+		exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+		try (OutputStream out = exchange.getResponseBody()) {
+			out.write(bytes);
+		}
+	}
+
+	private static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	@Override
+	public void close() {
+		this.server.stop(0);
+	}
+
+}
