@@ -47,6 +47,13 @@ final class IssuerKeys implements AutoCloseable {
 
 	private static final int SIZE_LIMIT_BYTES = 512 * 1024;
 
+	private static final long MAX_REFRESH_MARGIN_MS = 60_000;
+
+	private static final long STALE_WARNING_INTERVAL_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+
+	private final java.util.concurrent.atomic.AtomicLong lastStaleWarning = new java.util.concurrent.atomic.AtomicLong(
+			System.nanoTime() - STALE_WARNING_INTERVAL_NANOS - 1);
+
 	private final JWKSource<SecurityContext> source;
 
 	private final JWSVerificationKeySelector<SecurityContext> selector;
@@ -61,19 +68,27 @@ final class IssuerKeys implements AutoCloseable {
 		catch (MalformedURLException ex) {
 			throw new IllegalArgumentException("Invalid jwks_uri for issuer " + issuerName, ex);
 		}
-		long ttl = jwks.cacheTtl().toMillis();
-		long refreshTimeout = Math.min(READ_TIMEOUT_MS + CONNECT_TIMEOUT_MS, ttl / 4);
+		// Refreshed in the background every cache-ttl; cached keys stay valid for a further margin, so a
+		// slow or failing fetch never makes requests with a known kid wait. Past the margin, the outage
+		// tolerance keeps serving the last keys.
+		long refreshEvery = jwks.cacheTtl().toMillis();
+		long margin = Math.min(refreshEvery, MAX_REFRESH_MARGIN_MS);
+		long refreshTimeout = Math.min(READ_TIMEOUT_MS + CONNECT_TIMEOUT_MS, refreshEvery / 2);
 		this.source = JWKSourceBuilder.create(new MeteredJwkSetSource(url, issuerName, meters))
-			.cache(ttl, refreshTimeout)
-			.refreshAheadCache(Math.min(ttl / 4, 30_000), true)
+			.cache(refreshEvery + margin, refreshTimeout)
+			.refreshAheadCache(margin, true)
 			.rateLimited(jwks.minRefreshInterval().toMillis(),
 					(event) -> logger.debug("JWKS refresh for issuer {} rate-limited", issuerName))
 			.outageTolerant(jwks.outageTolerance().toMillis(), (event) -> {
 				meters.jwksStaleServed(issuerName);
-				long remaining = (event instanceof OutageTolerantJWKSetSource.OutageEvent<?> outage)
-						? outage.getRemainingTime() : -1;
-				logger.warn("JWKS of issuer {} unreachable; serving cached keys for at most {} ms more", issuerName,
-						remaining);
+				long now = System.nanoTime();
+				long last = this.lastStaleWarning.get();
+				if (now - last > STALE_WARNING_INTERVAL_NANOS && this.lastStaleWarning.compareAndSet(last, now)) {
+					long remaining = (event instanceof OutageTolerantJWKSetSource.OutageEvent<?> outage)
+							? outage.getRemainingTime() : -1;
+					logger.warn("JWKS of issuer {} unreachable; serving cached keys for at most {} ms more",
+							issuerName, remaining);
+				}
 			})
 			.build();
 		this.selector = new JWSVerificationKeySelector<>(algorithms, this.source);

@@ -1,0 +1,155 @@
+package dev.gatehouse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import com.nimbusds.jose.jwk.RSAKey;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import dev.gatehouse.observability.GatehouseMeters;
+import dev.gatehouse.support.StreamingTestBackend;
+import dev.gatehouse.support.TestIdp;
+
+/**
+ * The IdP misbehaving behind a running gateway (WireMock): key rotation, a flood of unknown
+ * {@code kid}s, a slow JWKS endpoint and an outage after warm-up. Keys are cached for 2 s with at
+ * most one refresh per second, so each fault plays out in seconds. Ordered: the outage comes last.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.DEFINED_PORT)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class IssuerKeysIntegrationTests {
+
+	static final TestIdp idp = new TestIdp();
+
+	static final StreamingTestBackend backend = new StreamingTestBackend();
+
+	static final int port = GatewayIntegrationTests.freePort();
+
+	static final String origin = "http://127.0.0.1:" + port;
+
+	static final String resource = origin + "/mcp/backend";
+
+	static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+	@Autowired
+	MeterRegistry registry;
+
+	@DynamicPropertySource
+	static void gatehouse(DynamicPropertyRegistry registry) {
+		registry.add("server.port", () -> port);
+		registry.add("management.server.port", () -> 0);
+		registry.add("gatehouse.public-url", () -> origin);
+		registry.add("gatehouse.issuers.corp.discovery-url", idp::discoveryUrl);
+		registry.add("gatehouse.issuers.corp.jwks.cache-ttl", () -> "2s");
+		registry.add("gatehouse.issuers.corp.jwks.min-refresh-interval", () -> "1s");
+		registry.add("gatehouse.issuers.corp.jwks.outage-tolerance", () -> "1h");
+		registry.add("gatehouse.routes.backend.path", () -> "/mcp/backend");
+		registry.add("gatehouse.routes.backend.upstream", backend::url);
+		registry.add("gatehouse.routes.backend.issuers[0]", () -> "corp");
+	}
+
+	@AfterAll
+	static void stop() {
+		backend.close();
+		idp.close();
+	}
+
+	@BeforeEach
+	void awaitIssuerKeys() throws Exception {
+		for (int i = 0; i < 100 && call(token(idp.key())) == 503; i++) {
+			Thread.sleep(100);
+		}
+	}
+
+	@Test
+	@Order(1)
+	void tokenWhenKeyRotatedThenNewKeyAcceptedWithoutRestart() throws Exception {
+		RSAKey old = idp.key();
+		assertThat(call(token(old))).isEqualTo(200);
+		RSAKey rotated = idp.rotate();
+		Thread.sleep(1100); // past the refresh rate limit of the previous fetch
+		assertThat(call(token(rotated))).isEqualTo(200);
+		// the old key is gone from the JWKS, and so from the refreshed cache
+		assertThat(call(token(old))).isEqualTo(401);
+	}
+
+	@Test
+	@Order(2)
+	void tokensWhenUnknownKidFloodThenAtMostTwoJwksFetchesPerRefreshInterval() throws Exception {
+		Thread.sleep(1100);
+		int fetchesBefore = idp.jwksFetches();
+		long start = System.nanoTime();
+		for (int i = 0; i < 50; i++) {
+			String forged = idp.token().keyId(UUID.randomUUID().toString()).audience(resource).sign();
+			assertThat(call(forged)).isEqualTo(401);
+		}
+		long elapsedSeconds = Math.max(1, (System.nanoTime() - start) / 1_000_000_000L + 1);
+		// Nimbus' rate limiter allows two fetches per interval (1 s here)
+		assertThat(idp.jwksFetches() - fetchesBefore).isLessThanOrEqualTo((int) (2 * elapsedSeconds));
+		assertThat(call(token(idp.key()))).isEqualTo(200);
+	}
+
+	@Test
+	@Order(3)
+	void tokenWhenJwksSlowThenCachedKeysServeWithoutWaiting() throws Exception {
+		idp.publish(List.of(idp.key()), 3000);
+		try {
+			for (int i = 0; i < 5; i++) {
+				long start = System.nanoTime();
+				assertThat(call(token(idp.key()))).isEqualTo(200);
+				assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2500));
+				Thread.sleep(600);
+			}
+		}
+		finally {
+			idp.publish(List.of(idp.key()));
+		}
+	}
+
+	@Test
+	@Order(4)
+	void tokenWhenIdpDownAfterWarmUpThenCachedKeysKeepServingAndStalenessIsCounted() throws Exception {
+		assertThat(call(token(idp.key()))).isEqualTo(200);
+		idp.outage();
+		for (int i = 0; i < 8; i++) {
+			assertThat(call(token(idp.key()))).as("request %d during the outage", i).isEqualTo(200);
+			Thread.sleep(500);
+		}
+		assertThat(this.registry.get(GatehouseMeters.JWKS_STALE).tag("issuer", "corp").counter().count()).isPositive();
+		assertThat(this.registry.get(GatehouseMeters.JWKS_FETCHES).tags("issuer", "corp", "result", "failure").counter()
+			.count()).isPositive();
+	}
+
+	static String token(RSAKey key) {
+		return dev.gatehouse.support.TestTokens.valid(key, idp.issuer()).audience(resource).sign();
+	}
+
+	static int call(String token) throws Exception {
+		HttpRequest request = HttpRequest.newBuilder(URI.create(resource + "/status/200"))
+			.timeout(Duration.ofSeconds(20))
+			.header("Authorization", "Bearer " + token)
+			.GET()
+			.build();
+		return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+	}
+
+}
