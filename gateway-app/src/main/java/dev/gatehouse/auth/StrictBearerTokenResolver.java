@@ -54,13 +54,22 @@ public final class StrictBearerTokenResolver implements BearerTokenResolver {
 		return header;
 	}
 
+	private static String decode(String name) {
+		try {
+			return java.net.URLDecoder.decode(name, java.nio.charset.StandardCharsets.UTF_8);
+		}
+		catch (IllegalArgumentException ex) {
+			// a broken escape cannot spell access_token; the query goes upstream as sent
+			return null;
+		}
+	}
+
 	private static boolean hasTokenParameter(HttpServletRequest request) {
 		String query = request.getQueryString();
 		if (query != null) {
 			for (String pair : query.split("&")) {
 				String name = pair.split("=", 2)[0];
-				if (name.equals(PARAMETER) || java.net.URLDecoder.decode(name, java.nio.charset.StandardCharsets.UTF_8)
-					.equals(PARAMETER)) {
+				if (name.equals(PARAMETER) || PARAMETER.equals(decode(name))) {
 					return true;
 				}
 			}

@@ -41,7 +41,8 @@ public sealed interface ClaimRule {
 
 		@Override
 		public boolean test(Object claimValue) {
-			return claimValue instanceof List<?> list && list.stream().anyMatch(this.values::contains);
+			return claimValue instanceof List<?> list
+					&& list.stream().anyMatch((element) -> element != null && this.values.contains(element));
 		}
 
 	}

@@ -61,7 +61,7 @@ public record RoutePolicy(Set<String> audiences, Set<String> clients, Set<String
 	 * scopes and the relevant ones already held).
 	 */
 	public Set<String> stepUpScopes(VerifiedToken token) {
-		Set<String> scopes = new LinkedHashSet<>(this.requiredScopes);
+		Set<String> scopes = new LinkedHashSet<>(this.requiredScopes.stream().sorted().toList());
 		List<String> grantedAllowed = this.allowedScopes.stream().filter(token.scopes()::contains).sorted().toList();
 		scopes.addAll(grantedAllowed.isEmpty() ? this.allowedScopes.stream().sorted().toList() : grantedAllowed);
 		return scopes;

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Set;
 
 import com.nimbusds.jwt.JWTClaimsSet;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -136,8 +135,6 @@ class ClaimRuleTests {
 	}
 
 	@Test
-	@Disabled("BUG: ContainsAnyRule calls Set.of(...).contains(null) for a JSON null array element, which throws "
-			+ "NullPointerException (a 500) instead of evaluating the other elements")
 	void containsAnyWhenArrayHoldsNullElementThenOtherElementsStillEvaluated() {
 		assertThatCode(() -> containsAnyRule("eng").test(claim("[null,\"eng\"]"))).doesNotThrowAnyException();
 		assertThat(containsAnyRule("eng").test(claim("[null,\"eng\"]"))).isTrue();
