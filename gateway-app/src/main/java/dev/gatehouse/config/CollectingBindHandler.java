@@ -1,7 +1,9 @@
 package dev.gatehouse.config;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import org.springframework.boot.context.properties.bind.BindContext;
 import org.springframework.boot.context.properties.bind.BindHandler;
@@ -10,18 +12,29 @@ import org.springframework.boot.context.properties.bind.UnboundConfigurationProp
 import org.springframework.boot.context.properties.bind.handler.NoUnboundElementsBindHandler;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.core.convert.ConversionException;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 /**
  * Binds like Boot's {@link NoUnboundElementsBindHandler} (unknown keys are errors) but collects
  * every unknown key and every value that cannot be converted instead of stopping at the first, so
- * that they can be reported together with the validation problems.
+ * that they can be reported together with the validation problems. Unknown keys are looked for in
+ * files and arguments, not in environment variables: Kubernetes gives every pod
+ * {@code GATEHOUSE_SERVICE_HOST}, {@code GATEHOUSE_PORT}, ... for a Service named {@code gatehouse},
+ * and those must not stop start-up.
  */
 final class CollectingBindHandler extends NoUnboundElementsBindHandler {
 
 	private final List<ConfigurationProblem> problems = new ArrayList<>();
 
+	private final Set<String> unconvertible = new HashSet<>();
+
 	CollectingBindHandler() {
-		super(BindHandler.DEFAULT);
+		super(BindHandler.DEFAULT, (source) -> !(source.getUnderlyingSource() instanceof SystemEnvironmentPropertySource));
+	}
+
+	/** Properties whose value could not be converted (already reported; nothing more to say about them). */
+	Set<String> unconvertible() {
+		return this.unconvertible;
 	}
 
 	List<ConfigurationProblem> problems() {
@@ -38,6 +51,9 @@ final class CollectingBindHandler extends NoUnboundElementsBindHandler {
 		String why = (error instanceof ConversionException) ? "is not a valid " + type : "cannot be read as " + type;
 		// the value itself is not echoed: it may be a secret
 		this.problems.add(new ConfigurationProblem(name.toString(), "value " + why));
+		this.unconvertible.add(name.toString());
+		// the key is known, only its value is wrong: keep it from being reported as unknown too
+		super.onSuccess(name, target, context, error);
 		return null;
 	}
 

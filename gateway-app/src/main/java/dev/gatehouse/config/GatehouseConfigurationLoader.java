@@ -24,7 +24,11 @@ public final class GatehouseConfigurationLoader {
 			.bind("gatehouse", Bindable.of(GatehouseProperties.class), handler)
 			.orElseGet(() -> new GatehouseProperties(null, null, null, null, null, null));
 		List<ConfigurationProblem> problems = new ArrayList<>(handler.problems());
-		problems.addAll(GatehouseConfigurationValidator.validate(properties));
+		// a value that did not convert is bound as null; "is required" would only repeat the problem
+		GatehouseConfigurationValidator.validate(properties)
+			.stream()
+			.filter((problem) -> !handler.unconvertible().contains(problem.property()))
+			.forEach(problems::add);
 		if (!problems.isEmpty()) {
 			throw new InvalidConfigurationException(problems);
 		}
