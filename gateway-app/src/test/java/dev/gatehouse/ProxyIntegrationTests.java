@@ -124,6 +124,28 @@ class ProxyIntegrationTests {
 	}
 
 	@Test
+	void requestWhenUpstreamClosesWithoutResponseThen502JsonRpcError() throws Exception {
+		HttpResponse<String> response = send(request("/reset").header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/list\"}")));
+		assertThat(response.statusCode()).isEqualTo(502);
+		JsonNode body = JsonMapper.builder().build().readTree(response.body());
+		assertThat(body.get("id").asInt()).isEqualTo(7);
+		assertThat(body.get("error").get("code").asInt()).isEqualTo(-32001);
+	}
+
+	@Test
+	void metadataWhenPreflightedFromAnyOriginThenAnsweredWithoutToken() throws Exception {
+		HttpResponse<String> response = send(HttpRequest.newBuilder(
+				URI.create(origin + "/.well-known/oauth-protected-resource/mcp/backend"))
+			.method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+			.header("Origin", "https://app.example.org")
+			.header("Access-Control-Request-Method", "GET"));
+		assertThat(response.statusCode()).isEqualTo(204);
+		assertThat(response.headers().firstValue("Access-Control-Allow-Origin")).contains("*");
+		assertThat(response.headers().firstValue("Access-Control-Allow-Methods").orElseThrow()).contains("GET");
+	}
+
+	@Test
 	void requestWhenUpstreamRedirectsThenRedirectIsPassedThroughNotFollowed() throws Exception {
 		HttpResponse<String> response = send(request("/redirect").GET());
 		assertThat(response.statusCode()).isEqualTo(302);

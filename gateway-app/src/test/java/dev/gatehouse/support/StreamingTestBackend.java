@@ -17,6 +17,7 @@ import com.sun.net.httpserver.HttpServer;
  * closes when a write fails, i.e. when the gateway dropped the connection)</li>
  * <li>{@code /late-events}: SSE headers at once, first event after 2 s</li>
  * <li>{@code /slow}: no response headers for 5 s</li>
+ * <li>{@code /reset}: closes the connection without a response</li>
  * <li>{@code /redirect}: 302 to another host</li>
  * <li>{@code /status/<code>}: that status with a small body</li>
  * </ul>
@@ -43,6 +44,7 @@ public final class StreamingTestBackend implements AutoCloseable {
 			sleep(5000);
 			respond(exchange, 200, "slow");
 		});
+		this.server.createContext("/reset", (exchange) -> exchange.close());
 		this.server.createContext("/redirect", (exchange) -> {
 			exchange.getResponseHeaders().add("Location", "http://elsewhere.example.com/next");
 			respond(exchange, 302, "");
