@@ -53,7 +53,7 @@ public final class Sandbox implements AutoCloseable {
 			sandbox.contexts.add(run(SandboxMcpServer.class, "sandbox-mcp", ports.mcpServer(), Map.of()));
 			Map<String, Object> gateway = new LinkedHashMap<>(sandbox.gatewayProperties());
 			gateway.putAll(extraGatewayProperties);
-			sandbox.contexts.add(new SpringApplicationBuilder(GatehouseApplication.class).properties(gateway).run());
+			sandbox.contexts.add(new SpringApplicationBuilder(GatehouseApplication.class).run(arguments(gateway)));
 		}
 		catch (RuntimeException ex) {
 			sandbox.close();
@@ -73,7 +73,12 @@ public final class Sandbox implements AutoCloseable {
 		all.put("spring.threads.virtual.enabled", true);
 		all.put("spring.main.banner-mode", "off");
 		all.put("management.endpoints.web.exposure.include", "health");
-		return new SpringApplicationBuilder(application).properties(all).run();
+		return new SpringApplicationBuilder(application).run(arguments(all));
+	}
+
+	/** As command-line arguments, which outrank the gateway's own application.yml (default properties do not). */
+	private static String[] arguments(Map<String, Object> properties) {
+		return properties.entrySet().stream().map((entry) -> "--" + entry.getKey() + "=" + entry.getValue()).toArray(String[]::new);
 	}
 
 	private Map<String, Object> gatewayProperties() {

@@ -61,11 +61,16 @@ public class SandboxAuthorizationServer {
 				.clientRegistrationEndpoint((registration) -> registration.openRegistrationAllowed(true)
 					.authenticationProviders((providers) -> providers.forEach((provider) -> {
 						if (provider instanceof OAuth2ClientRegistrationAuthenticationProvider registrationProvider) {
-							registrationProvider.setRegisteredClientConverter(new ConsentFreeRegisteredClientConverter());
+							registrationProvider.setRegisteredClientConverter(new SandboxRegisteredClientConverter());
+							registrationProvider.setAuthenticationValidator(SandboxRegisteredClientConverter.VALIDATOR);
 						}
 					})));
 		})
-			.authorizeHttpRequests((authorize) -> authorize.anyRequest().authenticated())
+			// open dynamic client registration: MCP clients register themselves without an initial access token
+			.authorizeHttpRequests((authorize) -> authorize.requestMatchers("/oauth2/register")
+				.permitAll()
+				.anyRequest()
+				.authenticated())
 			.exceptionHandling((exceptions) -> exceptions.defaultAuthenticationEntryPointFor(
 					new LoginUrlAuthenticationEntryPoint("/login"),
 					PathPatternRequestMatcher.withDefaults().matcher("/oauth2/authorize")));
