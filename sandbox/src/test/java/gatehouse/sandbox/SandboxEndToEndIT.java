@@ -96,6 +96,19 @@ class SandboxEndToEndIT {
 		assertThat(refused.output()).contains("token_missing");
 	}
 
+	@Test
+	void authorizationServerWhenInspectorUiPreflightsRegistrationThenCorsAllowsItsOrigin() throws Exception {
+		HttpResponse<Void> preflight = HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create(sandbox.issuer() + "/oauth2/register"))
+				.method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+				.header("Origin", "http://localhost:6274")
+				.header("Access-Control-Request-Method", "POST")
+				.header("Access-Control-Request-Headers", "content-type")
+				.build(), HttpResponse.BodyHandlers.discarding());
+		assertThat(preflight.statusCode()).isEqualTo(200);
+		assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).contains("http://localhost:6274");
+	}
+
 	private static NodeScripts.Result node(String script) {
 		NodeScripts.Result result = NodeScripts.run(SCRIPT_TIMEOUT,
 				Map.of("MCP_URL", sandbox.demoResource(), "ADMIN_URL", sandbox.gatewayUrl() + "/mcp/admin",

@@ -1,5 +1,6 @@
 package gatehouse.sandbox.auth;
 
+import java.util.List;
 import java.util.UUID;
 
 import com.nimbusds.jose.JOSEException;
@@ -32,6 +33,8 @@ import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 
 /**
  * The sandbox's identity provider: Spring Security's OAuth 2.1 / OpenID Connect authorization
@@ -66,6 +69,7 @@ public class SandboxAuthorizationServer {
 						}
 					})));
 		})
+			.cors((cors) -> cors.configurationSource(browserClients()))
 			// open dynamic client registration: MCP clients register themselves without an initial access token
 			.authorizeHttpRequests((authorize) -> authorize.requestMatchers("/oauth2/register")
 				.permitAll()
@@ -83,6 +87,20 @@ public class SandboxAuthorizationServer {
 		return http.authorizeHttpRequests((authorize) -> authorize.anyRequest().authenticated())
 			.formLogin(Customizer.withDefaults())
 			.build();
+	}
+
+	/**
+	 * Browser-based clients (the MCP Inspector UI) fetch metadata, register and redeem codes from the
+	 * page itself, so the authorization server's endpoints must be CORS-readable from their origin.
+	 */
+	private static UrlBasedCorsConfigurationSource browserClients() {
+		CorsConfiguration cors = new CorsConfiguration();
+		cors.setAllowedOrigins(List.of("http://localhost:6274", "http://127.0.0.1:6274"));
+		cors.setAllowedMethods(List.of("GET", "POST", "OPTIONS"));
+		cors.setAllowedHeaders(List.of("Authorization", "Content-Type", "MCP-Protocol-Version"));
+		UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
+		source.registerCorsConfiguration("/**", cors);
+		return source;
 	}
 
 	@Bean
