@@ -37,7 +37,7 @@ class GatehouseConfiguration {
 		return new GatehouseMeters(registry);
 	}
 
-	@Bean
+	@Bean(destroyMethod = "close")
 	TrustedIssuers trustedIssuers(GatehouseProperties properties, GatehouseMeters meters, JsonMapper json) {
 		return TrustedIssuers.compile(properties.issuers(), meters, json);
 	}

@@ -1,6 +1,7 @@
 package dev.gatehouse;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -26,6 +27,8 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import dev.gatehouse.observability.GatehouseMeters;
+import dev.gatehouse.support.RawHttp;
+import dev.gatehouse.support.RawSocketBackend;
 import dev.gatehouse.support.StreamingTestBackend;
 import dev.gatehouse.support.TestIdp;
 
@@ -39,6 +42,8 @@ class ProxyIntegrationTests {
 	static final TestIdp idp = new TestIdp();
 
 	static final StreamingTestBackend backend = new StreamingTestBackend();
+
+	static final RawSocketBackend broken = new RawSocketBackend();
 
 	static final int port = GatewayIntegrationTests.freePort();
 
@@ -56,14 +61,20 @@ class ProxyIntegrationTests {
 		registry.add("gatehouse.public-url", () -> origin);
 		registry.add("gatehouse.issuers.corp.discovery-url", idp::discoveryUrl);
 		registry.add("gatehouse.upstream.response-timeout", () -> "1s");
+		registry.add("gatehouse.upstream.sse-heartbeat", () -> "500ms");
 		registry.add("gatehouse.routes.backend.path", () -> "/mcp/backend");
 		registry.add("gatehouse.routes.backend.upstream", backend::url);
 		registry.add("gatehouse.routes.backend.issuers[0]", () -> "corp");
+		registry.add("gatehouse.routes.broken.path", () -> "/mcp/broken");
+		registry.add("gatehouse.routes.broken.upstream", broken::url);
+		registry.add("gatehouse.routes.broken.issuers[0]", () -> "corp");
+		registry.add("gatehouse.routes.broken.allowed-audiences[0]", () -> origin + "/mcp/backend");
 	}
 
 	@AfterAll
 	static void stop() {
 		backend.close();
+		broken.close();
 		idp.close();
 	}
 
@@ -100,6 +111,84 @@ class ProxyIntegrationTests {
 			Thread.sleep(20);
 		}
 		assertThat(activeStreams()).isZero();
+	}
+
+	@Test
+	void sseStreamWhenClientLeavesWhileUpstreamIsSilentThenHeartbeatNoticesAndClosesIt() throws Exception {
+		HttpResponse<InputStream> response = http.send(request("/idle-events").GET().build(),
+				HttpResponse.BodyHandlers.ofInputStream());
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(activeStreams()).isEqualTo(1);
+		response.body().close();
+		long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+		while (activeStreams() != 0 && System.nanoTime() < deadline) {
+			Thread.sleep(50);
+		}
+		// without heartbeats the relay would wait for the upstream's next byte: 30 s
+		assertThat(activeStreams()).isZero();
+	}
+
+	@Test
+	void requestWhenUpstreamFailsAfterBytesReachedClientThenClientSeesTruncationAndUpstreamGotOneRequest()
+			throws Exception {
+		HttpRequest request = HttpRequest.newBuilder(URI.create(origin + "/mcp/broken/truncated-large"))
+			.timeout(Duration.ofSeconds(5))
+			.header("Authorization", "Bearer " + token())
+			.GET()
+			.build();
+		assertThatThrownBy(() -> http.send(request, HttpResponse.BodyHandlers.ofString()))
+			.isInstanceOf(java.io.IOException.class)
+			.isNotInstanceOf(java.net.http.HttpTimeoutException.class);
+		Thread.sleep(300);
+		// an error dispatch must never send the request upstream a second time (unauthenticated)
+		assertThat(broken.requests("/truncated-large")).isEqualTo(1);
+	}
+
+	@Test
+	void requestWhenUpstreamFailsBeforeAnythingReachedClientThen502AndUpstreamGotOneRequest() throws Exception {
+		HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(origin + "/mcp/broken/truncated"))
+			.timeout(Duration.ofSeconds(5))
+			.header("Authorization", "Bearer " + token())
+			.GET());
+		assertThat(response.statusCode()).isEqualTo(502);
+		Thread.sleep(300);
+		assertThat(broken.requests("/truncated")).isEqualTo(1);
+	}
+
+	@Test
+	void requestWhenUpstreamFailsBeforeFirstByteThen502AndUpstreamGotOneRequest() throws Exception {
+		HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(origin + "/mcp/broken/headers-then-reset"))
+			.timeout(Duration.ofSeconds(5))
+			.header("Authorization", "Bearer " + token())
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"tools/list\"}")));
+		assertThat(response.statusCode()).isEqualTo(502);
+		assertThat(JsonMapper.builder().build().readTree(response.body()).get("id").asInt()).isEqualTo(9);
+		Thread.sleep(300);
+		assertThat(broken.requests("/headers-then-reset")).isEqualTo(1);
+	}
+
+	@Test
+	void requestWhenUpstreamAnswers401ThenClientGets502WithoutTheBackendsChallenge() throws Exception {
+		HttpResponse<String> response = send(request("/status/401").GET());
+		assertThat(response.statusCode()).isEqualTo(502);
+		assertThat(response.headers().firstValue("WWW-Authenticate")).isEmpty();
+		assertThat(response.body()).contains("refused the gateway");
+	}
+
+	@Test
+	void responseWhenUpstreamSendsCorsHeadersThenTheyAreDropped() throws Exception {
+		HttpResponse<String> response = send(request("/status/200").GET());
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+	}
+
+	@Test
+	void requestWhenQueryHasBrokenEscapeThen400NotServerError() throws Exception {
+		String response = RawHttp.send(port, "GET /mcp/backend/status/200?a=%zz HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+				+ "Authorization: Bearer " + token() + "\r\nConnection: close\r\n\r\n");
+		assertThat(RawHttp.status(response)).isEqualTo(400);
+		assertThat(response).contains("-32600");
 	}
 
 	@Test
@@ -175,10 +264,13 @@ class ProxyIntegrationTests {
 	}
 
 	static HttpRequest.Builder request(String path) {
-		String token = idp.token().audience(origin + "/mcp/backend").sign();
 		return HttpRequest.newBuilder(URI.create(origin + "/mcp/backend" + path))
 			.timeout(Duration.ofSeconds(20))
-			.header("Authorization", "Bearer " + token);
+			.header("Authorization", "Bearer " + token());
+	}
+
+	static String token() {
+		return idp.token().audience(origin + "/mcp/backend").sign();
 	}
 
 	static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {

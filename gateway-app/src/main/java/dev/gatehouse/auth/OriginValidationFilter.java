@@ -10,6 +10,7 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.filter.OncePerRequestFilter;
+import dev.gatehouse.refusal.Reason;
 
 /**
  * MCP Streamable HTTP: servers MUST validate {@code Origin} (DNS rebinding); a present, disallowed

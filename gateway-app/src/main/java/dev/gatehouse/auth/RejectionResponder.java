@@ -20,6 +20,9 @@ import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.access.AccessDeniedHandler;
 
 import dev.gatehouse.observability.GatehouseMeters;
+import dev.gatehouse.refusal.Reason;
+import dev.gatehouse.refusal.TokenRejectedException;
+import dev.gatehouse.routing.RequestRoute;
 import dev.gatehouse.routing.Route;
 
 /**
@@ -73,7 +76,7 @@ public final class RejectionResponder implements AuthenticationEntryPoint, Acces
 	 */
 	public void reject(HttpServletRequest request, HttpServletResponse response, Reason reason, Set<String> stepUpScopes)
 			throws IOException {
-		Route route = RouteResolutionFilter.route(request);
+		Route route = RequestRoute.of(request);
 		String routeId = (route != null) ? route.id() : "none";
 		logger.debug("Refused {} {} on route {}: {}", request.getMethod(), request.getRequestURI(), routeId, reason.code());
 		this.meters.rejected(routeId, reason);

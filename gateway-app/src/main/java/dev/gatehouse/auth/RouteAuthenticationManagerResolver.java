@@ -6,6 +6,9 @@ import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.authentication.AuthenticationManagerResolver;
 import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthenticationToken;
 
+import dev.gatehouse.refusal.Reason;
+import dev.gatehouse.refusal.TokenRejectedException;
+import dev.gatehouse.routing.RequestRoute;
 import dev.gatehouse.routing.Route;
 import dev.gatehouse.token.AccessTokenVerifier;
 import dev.gatehouse.token.VerifiedToken;
@@ -25,7 +28,7 @@ final class RouteAuthenticationManagerResolver implements AuthenticationManagerR
 
 	@Override
 	public AuthenticationManager resolve(HttpServletRequest request) {
-		Route route = RouteResolutionFilter.route(request);
+		Route route = RequestRoute.of(request);
 		return (authentication) -> {
 			String bearer = ((BearerTokenAuthenticationToken) authentication).getToken();
 			VerifiedToken token = this.verifier.verify(bearer, route.issuers());

@@ -10,6 +10,8 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
 
 import dev.gatehouse.observability.GatehouseMeters;
+import dev.gatehouse.refusal.Reason;
+import dev.gatehouse.routing.RequestRoute;
 import dev.gatehouse.routing.Route;
 
 /**
@@ -30,7 +32,7 @@ final class RouteAuthorizationManager implements AuthorizationManager<RequestAut
 	@Override
 	public AuthorizationResult authorize(Supplier<? extends Authentication> authentication,
 			RequestAuthorizationContext context) {
-		Route route = RouteResolutionFilter.route(context.getRequest());
+		Route route = RequestRoute.of(context.getRequest());
 		if (route == null || !(authentication.get() instanceof GatehouseAuthentication auth)
 				|| !auth.routeId().equals(route.id())) {
 			return NOT_AUTHENTICATED;

@@ -10,6 +10,8 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.web.filter.OncePerRequestFilter;
 
+import dev.gatehouse.refusal.Reason;
+import dev.gatehouse.routing.RequestRoute;
 import dev.gatehouse.routing.Route;
 import dev.gatehouse.routing.RouteTable;
 
@@ -20,8 +22,6 @@ import dev.gatehouse.routing.RouteTable;
  */
 public final class RouteResolutionFilter extends OncePerRequestFilter {
 
-	private static final String ATTRIBUTE = Route.class.getName();
-
 	private final RouteTable routes;
 
 	private final RejectionResponder responder;
@@ -29,11 +29,6 @@ public final class RouteResolutionFilter extends OncePerRequestFilter {
 	public RouteResolutionFilter(RouteTable routes, RejectionResponder responder) {
 		this.routes = routes;
 		this.responder = responder;
-	}
-
-	/** @return the request's route, or {@code null} before this filter or for no route */
-	public static Route route(HttpServletRequest request) {
-		return (Route) request.getAttribute(ATTRIBUTE);
 	}
 
 	@Override
@@ -44,7 +39,7 @@ public final class RouteResolutionFilter extends OncePerRequestFilter {
 			this.responder.reject(request, response, Reason.NO_ROUTE, Set.of());
 			return;
 		}
-		request.setAttribute(ATTRIBUTE, route);
+		RequestRoute.set(request, route);
 		chain.doFilter(request, response);
 	}
 

@@ -94,8 +94,8 @@ class SecurityConfiguration {
 		CorsConfiguration cors = new CorsConfiguration();
 		cors.setAllowedOrigins(origins);
 		cors.setAllowedMethods(List.of("GET", "POST", "DELETE", "OPTIONS"));
-		cors.setAllowedHeaders(List.of("Authorization", "Content-Type", "Accept", "MCP-Protocol-Version", "Mcp-Session-Id",
-				"Last-Event-ID", "Mcp-Method", "Mcp-Name"));
+		// any request header: MCP adds Mcp-* headers (Mcp-Param-* is open-ended); safe without credentials
+		cors.setAllowedHeaders(List.of("*"));
 		cors.setExposedHeaders(List.of("WWW-Authenticate", "Mcp-Session-Id", "MCP-Protocol-Version"));
 		cors.setAllowCredentials(false);
 		cors.setMaxAge(3600L);

@@ -9,6 +9,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.security.oauth2.server.resource.web.BearerTokenResolver;
+import dev.gatehouse.refusal.Reason;
+import dev.gatehouse.refusal.TokenRejectedException;
 
 /**
  * Reads the bearer token from the one {@code Authorization} header (RFC 6750 §2.1) and refuses

@@ -60,6 +60,7 @@ final class GatehouseConfigurationValidator {
 		}
 		checkPositive("gatehouse.upstream.connect-timeout", properties.upstream().connectTimeout());
 		checkPositive("gatehouse.upstream.response-timeout", properties.upstream().responseTimeout());
+		checkPositive("gatehouse.upstream.sse-heartbeat", properties.upstream().sseHeartbeat());
 		String root = properties.rootMetadataRoute();
 		if (root != null && !properties.routes().containsKey(root)) {
 			problem("gatehouse.root-metadata-route",
@@ -76,6 +77,12 @@ final class GatehouseConfigurationValidator {
 				&& ((url.getRawPath() != null && !url.getRawPath().isEmpty() && !url.getRawPath().equals("/"))
 						|| url.getRawQuery() != null || url.getRawFragment() != null)) {
 			problem(property, "must be an origin (scheme, host, optional port) with no path, query or fragment");
+		}
+		else if (url.getHost() != null && (!url.getHost().equals(url.getHost().toLowerCase(java.util.Locale.ROOT))
+				|| url.getPort() == 443 && "https".equals(url.getScheme()) || url.getPort() == 80 && "http".equals(url.getScheme())
+				|| !url.getScheme().equals(url.getScheme().toLowerCase(java.util.Locale.ROOT)))) {
+			// clients compare resource URLs as strings (RFC 9728 §3.3): write it as they will
+			problem(property, "must be written as clients send it: lowercase scheme and host, no default port");
 		}
 	}
 

@@ -34,7 +34,7 @@ public record GatehouseProperties(URI publicUrl, Map<String, IssuerProperties> i
 		issuers = (issuers != null) ? issuers : Map.of();
 		routes = (routes != null) ? routes : Map.of();
 		allowedOrigins = (allowedOrigins != null) ? allowedOrigins : List.of();
-		upstream = (upstream != null) ? upstream : new UpstreamProperties(null, null);
+		upstream = (upstream != null) ? upstream : new UpstreamProperties(null, null, null);
 	}
 
 	/**
@@ -43,12 +43,16 @@ public record GatehouseProperties(URI publicUrl, Map<String, IssuerProperties> i
 	 * @param connectTimeout how long a TCP connect may take before the client gets 504. Default: 5s.
 	 * @param responseTimeout how long a backend may take to send response headers before the client
 	 * gets 504; a response body (an SSE stream, a long tool result) has no deadline. Default: 2m.
+	 * @param sseHeartbeat how long an SSE stream may be silent before Gatehouse sends the client an
+	 * SSE comment, which is how a client that went away is noticed (and its upstream stream closed).
+	 * Default: 15s.
 	 */
-	public record UpstreamProperties(Duration connectTimeout, Duration responseTimeout) {
+	public record UpstreamProperties(Duration connectTimeout, Duration responseTimeout, Duration sseHeartbeat) {
 
 		public UpstreamProperties {
 			connectTimeout = (connectTimeout != null) ? connectTimeout : Duration.ofSeconds(5);
 			responseTimeout = (responseTimeout != null) ? responseTimeout : Duration.ofMinutes(2);
+			sseHeartbeat = (sseHeartbeat != null) ? sseHeartbeat : Duration.ofSeconds(15);
 		}
 
 	}

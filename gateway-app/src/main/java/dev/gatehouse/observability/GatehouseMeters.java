@@ -1,5 +1,6 @@
 package dev.gatehouse.observability;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -7,7 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
-import dev.gatehouse.auth.Reason;
+import dev.gatehouse.refusal.Reason;
 
 /**
  * Every Gatehouse meter, named in one place. Tags are bounded: route and issuer ids from
@@ -29,6 +30,9 @@ public final class GatehouseMeters {
 
 	private final Map<String, AtomicInteger> activeStreams = new ConcurrentHashMap<>();
 
+	/** Counters by name and tag values: looked up per request, built once. */
+	private final Map<List<String>, Counter> counters = new ConcurrentHashMap<>();
+
 	public GatehouseMeters(MeterRegistry registry) {
 		this.registry = registry;
 	}
@@ -42,34 +46,31 @@ public final class GatehouseMeters {
 	}
 
 	private Counter decision(String route, String outcome, String reason) {
-		return Counter.builder(AUTH_DECISIONS)
-			.description("Authorization decisions per route, by outcome and reason")
-			.tags("route", route, "outcome", outcome, "reason", reason)
-			.register(this.registry);
+		return counter(AUTH_DECISIONS, "Authorization decisions per route, by outcome and reason", "route", route,
+				"outcome", outcome, "reason", reason);
 	}
 
 	public void upstreamResponse(String route, int status) {
-		Counter.builder(UPSTREAM_REQUESTS)
-			.description("Requests proxied to the route's upstream, by response status (502/503/504 when it failed)")
-			.tags("route", route, "status", String.valueOf(status))
-			.register(this.registry)
+		counter(UPSTREAM_REQUESTS, "Requests proxied to the route's upstream, by response status (502/503/504 when it failed)",
+				"route", route, "status", String.valueOf(status))
 			.increment();
 	}
 
 	public void jwksFetch(String issuer, String result) {
-		Counter.builder(JWKS_FETCHES)
-			.description("JWK Set fetches per issuer, by result")
-			.tags("issuer", issuer, "result", result)
-			.register(this.registry)
-			.increment();
+		counter(JWKS_FETCHES, "JWK Set fetches per issuer, by result", "issuer", issuer, "result", result).increment();
+	}
+
+	private Counter counter(String name, String description, String... tags) {
+		List<String> key = new java.util.ArrayList<>(tags.length + 1);
+		key.add(name);
+		key.addAll(List.of(tags));
+		return this.counters.computeIfAbsent(key,
+				(k) -> Counter.builder(name).description(description).tags(tags).register(this.registry));
 	}
 
 	/** Counts requests served from cached keys while the issuer's JWKS URL is down. */
 	public void jwksStaleServed(String issuer) {
-		Counter.builder(JWKS_STALE)
-			.description("Key look-ups answered from cached keys while the JWKS URL was unreachable")
-			.tags("issuer", issuer)
-			.register(this.registry)
+		counter(JWKS_STALE, "Key look-ups answered from cached keys while the JWKS URL was unreachable", "issuer", issuer)
 			.increment();
 	}
 

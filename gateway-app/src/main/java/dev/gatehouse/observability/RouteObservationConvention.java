@@ -5,7 +5,7 @@ import io.micrometer.common.KeyValues;
 import org.springframework.http.server.observation.DefaultServerRequestObservationConvention;
 import org.springframework.http.server.observation.ServerRequestObservationContext;
 
-import dev.gatehouse.auth.RouteResolutionFilter;
+import dev.gatehouse.routing.RequestRoute;
 import dev.gatehouse.routing.Route;
 
 /**
@@ -16,7 +16,7 @@ public final class RouteObservationConvention extends DefaultServerRequestObserv
 
 	@Override
 	public KeyValues getLowCardinalityKeyValues(ServerRequestObservationContext context) {
-		Route route = RouteResolutionFilter.route(context.getCarrier());
+		Route route = RequestRoute.of(context.getCarrier());
 		return super.getLowCardinalityKeyValues(context).and("gatehouse.route", (route != null) ? route.id() : "none");
 	}
 

@@ -21,7 +21,7 @@ final class CapturingInputStream extends FilterInputStream {
 	}
 
 	@Override
-	public int read() throws IOException {
+	public synchronized int read() throws IOException {
 		int b = super.read();
 		if (b >= 0 && this.length < this.captured.length) {
 			this.captured[this.length++] = (byte) b;
@@ -30,7 +30,7 @@ final class CapturingInputStream extends FilterInputStream {
 	}
 
 	@Override
-	public int read(byte[] buffer, int offset, int count) throws IOException {
+	public synchronized int read(byte[] buffer, int offset, int count) throws IOException {
 		int read = super.read(buffer, offset, count);
 		if (read > 0 && this.length < this.captured.length) {
 			int keep = Math.min(read, this.captured.length - this.length);
@@ -44,7 +44,7 @@ final class CapturingInputStream extends FilterInputStream {
 	 * Reads on until the capture is full or the body ends (for a failure before the upstream read
 	 * the body), then returns what was captured.
 	 */
-	byte[] captureRest() {
+	synchronized byte[] captureRest() {
 		byte[] discard = new byte[1024];
 		try {
 			while (this.length < this.captured.length && read(discard, 0, discard.length) != -1) {
@@ -57,7 +57,7 @@ final class CapturingInputStream extends FilterInputStream {
 		return captured();
 	}
 
-	byte[] captured() {
+	synchronized byte[] captured() {
 		return Arrays.copyOf(this.captured, this.length);
 	}
 

@@ -1,13 +1,13 @@
 package dev.gatehouse.routing;
 
+import jakarta.servlet.DispatcherType;
+
 import org.springframework.cloud.gateway.server.mvc.handler.GatewayRouterFunctions;
-import org.springframework.cloud.gateway.server.mvc.handler.ProxyExchange;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.servlet.function.RouterFunction;
 import org.springframework.web.servlet.function.ServerResponse;
 
-import dev.gatehouse.auth.RouteResolutionFilter;
 import dev.gatehouse.config.GatehouseProperties;
 import dev.gatehouse.observability.GatehouseMeters;
 
@@ -19,19 +19,21 @@ import dev.gatehouse.observability.GatehouseMeters;
 @Configuration(proxyBeanMethods = false)
 class GatewayRoutesConfiguration {
 
-	@Bean
-	ProxyExchange streamingProxyExchange(GatehouseProperties properties, GatehouseMeters meters) {
+	@Bean(destroyMethod = "close")
+	StreamingProxyExchange streamingProxyExchange(GatehouseProperties properties, GatehouseMeters meters) {
 		return new StreamingProxyExchange(properties.upstream().connectTimeout(), properties.upstream().responseTimeout(),
-				meters);
+				properties.upstream().sseHeartbeat(), meters);
 	}
 
 	@Bean
-	RouterFunction<ServerResponse> gatehouseRoutes(RouteTable routes, ProxyExchange exchange) {
+	RouterFunction<ServerResponse> gatehouseRoutes(RouteTable routes, StreamingProxyExchange exchange) {
 		RouterFunction<ServerResponse> all = null;
 		for (Route route : routes.routes()) {
 			RouterFunction<ServerResponse> function = GatewayRouterFunctions.route(route.id())
-				.route((request) -> RouteResolutionFilter.route(request.servletRequest()) == route,
-						new McpProxyHandler(exchange, route))
+				// REQUEST dispatches only: an ERROR or INCLUDE dispatch after a failure must never reach
+				// the backend again (it would be proxied a second time, unauthenticated)
+				.route((request) -> request.servletRequest().getDispatcherType() == DispatcherType.REQUEST
+						&& RequestRoute.of(request.servletRequest()) == route, new McpProxyHandler(exchange, route))
 				.build();
 			all = (all != null) ? all.and(function) : function;
 		}

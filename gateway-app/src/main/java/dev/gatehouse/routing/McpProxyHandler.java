@@ -5,6 +5,7 @@ import java.net.URI;
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.cloud.gateway.server.mvc.handler.ProxyExchange;
+import org.springframework.http.HttpStatus;
 import org.springframework.web.servlet.function.HandlerFunction;
 import org.springframework.web.servlet.function.ServerRequest;
 import org.springframework.web.servlet.function.ServerResponse;
@@ -34,8 +35,17 @@ final class McpProxyHandler implements HandlerFunction<ServerResponse> {
 	@Override
 	public ServerResponse handle(ServerRequest request) {
 		HttpServletRequest servletRequest = request.servletRequest();
+		URI target;
+		try {
+			target = target(servletRequest);
+		}
+		catch (IllegalArgumentException ex) {
+			// a path or query that is no URI (e.g. a broken %-escape): refuse it, never a 500
+			return JsonRpcErrors.response(HttpStatus.BAD_REQUEST, null, JsonRpcErrors.INVALID_REQUEST,
+					"Malformed request target");
+		}
 		return this.exchange.exchange(this.exchange.request(request)
-			.uri(target(servletRequest))
+			.uri(target)
 			.headers(ProxyHeaders.request(servletRequest))
 			.responseConsumer((upstream, response) -> response.headers().putAll(ProxyHeaders.response(upstream.getHeaders())))
 			.build());

@@ -16,7 +16,11 @@ import org.springframework.http.HttpHeaders;
  * {@code Mcp-*}) except: hop-by-hop headers and those named in {@code Connection} (RFC 9110 §7.6.1);
  * the client's credentials ({@code Authorization}, {@code Proxy-Authorization}, cookies: MCP forbids
  * token passthrough); client-supplied forwarding headers, which a backend might trust; and
- * {@code Host}, which the HTTP client sets from the upstream URL.
+ * {@code Host}, which the HTTP client sets from the upstream URL; {@code Content-Length} and
+ * {@code Expect}, which the HTTP client derives from the streamed body; and names with an underscore,
+ * which some servers fold into dashes ({@code X_Forwarded_For}), as nginx drops them. From the
+ * upstream, {@code WWW-Authenticate} (the backend's challenge is not the client's business) and
+ * {@code Access-Control-*} (CORS is the gateway's) are dropped too.
  */
 final class ProxyHeaders {
 
@@ -24,7 +28,9 @@ final class ProxyHeaders {
 			"transfer-encoding", "te", "trailer", "upgrade", "http2-settings", "proxy-authenticate", "proxy-authorization");
 
 	private static final Set<String> NEVER_FORWARDED = Set.of("host", "authorization", "cookie", "cookie2", "forwarded",
-			"x-real-ip", "x-client-ip", "true-client-ip", "client-ip");
+			"x-real-ip", "x-client-ip", "true-client-ip", "client-ip", "content-length", "expect");
+
+	private static final Set<String> NEVER_RETURNED = Set.of("www-authenticate", "proxy-authenticate", "set-cookie2");
 
 	private ProxyHeaders() {
 	}
@@ -36,7 +42,7 @@ final class ProxyHeaders {
 		for (String name : Collections.list(request.getHeaderNames())) {
 			String lower = name.toLowerCase(Locale.ROOT);
 			if (!HOP_BY_HOP.contains(lower) && !NEVER_FORWARDED.contains(lower) && !lower.startsWith("x-forwarded-")
-					&& !connectionTokens.contains(lower)) {
+					&& lower.indexOf('_') < 0 && !connectionTokens.contains(lower)) {
 				headers.addAll(name, Collections.list(request.getHeaders(name)));
 			}
 		}
@@ -49,7 +55,8 @@ final class ProxyHeaders {
 		HttpHeaders headers = new HttpHeaders();
 		upstream.forEach((name, values) -> {
 			String lower = name.toLowerCase(Locale.ROOT);
-			if (!HOP_BY_HOP.contains(lower) && !connectionTokens.contains(lower) && !lower.startsWith(":")) {
+			if (!HOP_BY_HOP.contains(lower) && !NEVER_RETURNED.contains(lower) && !connectionTokens.contains(lower)
+					&& !lower.startsWith(":") && !lower.startsWith("access-control-")) {
 				headers.addAll(name, values);
 			}
 		});

@@ -19,9 +19,10 @@ import dev.gatehouse.token.TrustedIssuer;
  * @param issuers the issuers whose tokens are accepted
  * @param policy the route's audience, client, scope and claim demands
  * @param resourceName the human-readable {@code resource_name}, or {@code null}
+ * @param scope the scopes for the 401 challenge, space-separated; empty if none
  */
 public record Route(String id, String path, URI upstream, String resource, String resourceMetadataUrl,
-		List<TrustedIssuer> issuers, RoutePolicy policy, String resourceName) {
+		List<TrustedIssuer> issuers, RoutePolicy policy, String resourceName, String scope) {
 
 	/** The well-known prefix of RFC 9728 §3.1. */
 	public static final String METADATA_PATH = "/.well-known/oauth-protected-resource";
@@ -30,9 +31,10 @@ public record Route(String id, String path, URI upstream, String resource, Strin
 		issuers = List.copyOf(issuers);
 	}
 
-	/** The scopes for the 401 challenge and {@code scopes_supported}, space-separated; empty if none. */
-	public String scope() {
-		return String.join(" ", this.policy.scopesSupported());
+	public Route(String id, String path, URI upstream, String resource, String resourceMetadataUrl,
+			List<TrustedIssuer> issuers, RoutePolicy policy, String resourceName) {
+		this(id, path, upstream, resource, resourceMetadataUrl, issuers, policy, resourceName,
+				String.join(" ", policy.scopesSupported()));
 	}
 
 }

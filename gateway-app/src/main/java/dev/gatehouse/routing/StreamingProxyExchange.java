@@ -7,8 +7,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -20,11 +18,11 @@ import org.slf4j.LoggerFactory;
 import org.springframework.cloud.gateway.server.mvc.handler.GatewayServerResponse;
 import org.springframework.cloud.gateway.server.mvc.handler.ProxyExchange;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.web.servlet.function.ServerResponse;
 
-import dev.gatehouse.auth.RouteResolutionFilter;
 import dev.gatehouse.observability.GatehouseMeters;
 
 /**
@@ -32,19 +30,14 @@ import dev.gatehouse.observability.GatehouseMeters;
  * (no {@code h2c} upgrade), no redirects followed, no compression added or undone, a connect
  * timeout and a deadline for the response headers only, never for the body, so SSE streams live as
  * long as both ends want. Request and response bodies are streamed; {@code text/event-stream} is
- * flushed per read. When the client goes away mid-stream the upstream body is closed, not drained
- * (Spring Cloud Gateway 5.0.2 drains it, which leaks the upstream SSE connection: gh-3999).
- * Failures before a response become 502/503/504 with a JSON-RPC error body.
+ * relayed by {@link SseRelay} (flushed per read, heartbeats while idle). Whatever ends a response,
+ * the upstream body is closed, not drained (Spring Cloud Gateway 5.0.2 drains it, which leaks the
+ * upstream SSE connection: gh-3999). Failures before a response become 502/503/504 with a JSON-RPC
+ * error body; an upstream 401/407 (the backend refusing the gateway) becomes 502.
  */
-public final class StreamingProxyExchange implements ProxyExchange {
+public final class StreamingProxyExchange implements ProxyExchange, AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(StreamingProxyExchange.class);
-
-	/** Headers the JDK client sets itself and refuses from callers. */
-	private static final Set<String> CLIENT_MANAGED = Set.of("connection", "content-length", "expect", "host", "upgrade",
-			"transfer-encoding", "te", "keep-alive", "trailer", "proxy-connection");
-
-	private static final int BUFFER_SIZE = 8192;
 
 	private static final int CAPTURE_LIMIT = 4096;
 
@@ -52,9 +45,11 @@ public final class StreamingProxyExchange implements ProxyExchange {
 
 	private final Duration responseTimeout;
 
+	private final Duration heartbeat;
+
 	private final GatehouseMeters meters;
 
-	public StreamingProxyExchange(Duration connectTimeout, Duration responseTimeout, GatehouseMeters meters) {
+	public StreamingProxyExchange(Duration connectTimeout, Duration responseTimeout, Duration heartbeat, GatehouseMeters meters) {
 		this.client = HttpClient.newBuilder()
 			.version(HttpClient.Version.HTTP_1_1)
 			.followRedirects(HttpClient.Redirect.NEVER)
@@ -62,6 +57,7 @@ public final class StreamingProxyExchange implements ProxyExchange {
 			.executor(Executors.newVirtualThreadPerTaskExecutor())
 			.build();
 		this.responseTimeout = responseTimeout;
+		this.heartbeat = heartbeat;
 		this.meters = meters;
 	}
 
@@ -72,13 +68,9 @@ public final class StreamingProxyExchange implements ProxyExchange {
 		CapturingInputStream body = null;
 		HttpResponse<InputStream> response;
 		try {
+			// headers arrive filtered by ProxyHeaders: nothing the JDK client manages itself
 			HttpRequest.Builder upstream = HttpRequest.newBuilder(request.getUri()).timeout(this.responseTimeout);
-			// the handler hands over headers already filtered by ProxyHeaders; the JDK client sets these itself
-			request.getHeaders().forEach((name, values) -> {
-				if (!CLIENT_MANAGED.contains(name.toLowerCase(Locale.ROOT))) {
-					values.forEach((value) -> upstream.header(name, value));
-				}
-			});
+			request.getHeaders().forEach((name, values) -> values.forEach((value) -> upstream.header(name, value)));
 			HttpRequest.BodyPublisher publisher = HttpRequest.BodyPublishers.noBody();
 			if (hasBody(servletRequest)) {
 				CapturingInputStream captured = new CapturingInputStream(servletRequest.getInputStream(), CAPTURE_LIMIT);
@@ -99,65 +91,108 @@ public final class StreamingProxyExchange implements ProxyExchange {
 			logger.debug("Upstream exchange of route {} failed: {} ({})", routeId, failure, ex.getClass().getSimpleName());
 			return failed(routeId, failure, body);
 		}
-		this.meters.upstreamResponse(routeId, response.statusCode());
-		return respond(request, routeId, response);
+		int status = response.statusCode();
+		if (status == HttpStatus.UNAUTHORIZED.value() || status == HttpStatus.PROXY_AUTHENTICATION_REQUIRED.value()) {
+			close(response.body());
+			logger.debug("Upstream of route {} refused the gateway with {}", routeId, status);
+			return failed(routeId, UpstreamFailure.GATEWAY_REFUSED, body);
+		}
+		this.meters.upstreamResponse(routeId, status);
+		return respond(request, routeId, response, body);
 	}
 
-	private ServerResponse respond(Request request, String routeId, HttpResponse<InputStream> response) {
+	private ServerResponse respond(Request request, String routeId, HttpResponse<InputStream> response,
+			CapturingInputStream body) {
 		HttpHeaders headers = new HttpHeaders();
 		response.headers().map().forEach(headers::addAll);
 		boolean streaming = isEventStream(headers);
-		HttpStatusCode status = HttpStatusCode.valueOf(response.statusCode());
-		ServerResponse serverResponse = GatewayServerResponse.status(status)
+		ServerResponse serverResponse = GatewayServerResponse.status(HttpStatusCode.valueOf(response.statusCode()))
 			.build((servletRequest, servletResponse) -> {
-				copy(response.body(), servletResponse, streaming ? this.meters.activeStreams(routeId) : null);
+				if (streaming) {
+					relayEvents(response.body(), servletResponse, routeId);
+				}
+				else {
+					copy(response.body(), servletResponse, routeId, body);
+				}
 				return null;
 			});
-		Response upstreamResponse = new UpstreamResponse(status, headers);
+		Response upstreamResponse = new UpstreamResponse(HttpStatusCode.valueOf(response.statusCode()), headers);
 		request.getResponseConsumers().forEach((consumer) -> consumer.accept(upstreamResponse, serverResponse));
 		return serverResponse;
 	}
 
-	/**
-	 * Copies the upstream body; for SSE, flushes per read and counts the stream as active. Whatever
-	 * ends the copy (end of body, client gone, upstream reset), the upstream body is closed, which
-	 * for an unfinished body aborts the upstream connection instead of reading it to its end.
-	 */
-	private static void copy(InputStream upstream, HttpServletResponse response, AtomicInteger activeStreams)
-			throws IOException {
-		if (activeStreams != null) {
-			activeStreams.incrementAndGet();
+	private void relayEvents(InputStream upstream, HttpServletResponse response, String routeId) throws IOException {
+		AtomicInteger active = this.meters.activeStreams(routeId);
+		active.incrementAndGet();
+		try (upstream) {
+			// send the status line and headers now: a client of an idle GET stream must see them at once
+			response.flushBuffer();
+			if (!new SseRelay(upstream, response.getOutputStream(), this.heartbeat).relay()) {
+				logger.debug("Client of route {} left an SSE stream; upstream stream closed", routeId);
+			}
 		}
+		catch (IOException ex) {
+			logger.debug("Client of route {} left before the SSE stream started", routeId);
+		}
+		finally {
+			active.decrementAndGet();
+		}
+	}
+
+	/**
+	 * Copies a non-streaming body. If the upstream fails before anything reached the client (all of it
+	 * still in the response buffer), the client gets the 502 JSON-RPC error instead; after that, the
+	 * connection is aborted (an exception reaches the container), so the client sees a truncated
+	 * response, not a complete wrong one. A client that left just ends the copy.
+	 */
+	private void copy(InputStream upstream, HttpServletResponse response, String routeId, CapturingInputStream body)
+			throws IOException {
 		try (upstream) {
 			OutputStream out = response.getOutputStream();
-			if (activeStreams != null) {
-				// send the status line and headers now: a client of an idle GET stream must see them at once
-				out.flush();
-			}
-			byte[] buffer = new byte[BUFFER_SIZE];
-			int read;
-			while ((read = upstream.read(buffer)) != -1) {
-				out.write(buffer, 0, read);
-				if (activeStreams != null) {
-					out.flush();
+			byte[] buffer = new byte[8192];
+			while (true) {
+				int read;
+				try {
+					read = upstream.read(buffer);
+				}
+				catch (IOException ex) {
+					if (!response.isCommitted()) {
+						writeFailure(response, routeId, body);
+						return;
+					}
+					throw new IOException("upstream of route " + routeId + " failed mid-response", ex);
+				}
+				if (read == -1) {
+					break;
+				}
+				try {
+					out.write(buffer, 0, read);
+				}
+				catch (IOException ex) {
+					logger.debug("Client of route {} left mid-response", routeId);
+					return;
 				}
 			}
 			out.flush();
 		}
-		finally {
-			if (activeStreams != null) {
-				activeStreams.decrementAndGet();
-			}
-		}
+	}
+
+	private void writeFailure(HttpServletResponse response, String routeId, CapturingInputStream body)
+			throws IOException {
+		this.meters.upstreamResponse(routeId, UpstreamFailure.BAD_GATEWAY.status().value());
+		response.reset();
+		response.setStatus(UpstreamFailure.BAD_GATEWAY.status().value());
+		response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+		response.setHeader(HttpHeaders.CACHE_CONTROL, "no-store");
+		Object id = (body != null) ? JsonRpcErrors.idOf(body.captured()) : null;
+		response.getOutputStream()
+			.write(JsonRpcErrors.bytes(id, JsonRpcErrors.UPSTREAM_FAILED, UpstreamFailure.BAD_GATEWAY.message()));
 	}
 
 	private ServerResponse failed(String routeId, UpstreamFailure failure, CapturingInputStream body) {
 		this.meters.upstreamResponse(routeId, failure.status().value());
-		Object id = (body != null) ? JsonRpcIds.of(body.captureRest()) : null;
-		return GatewayServerResponse.status(failure.status())
-			.contentType(MediaType.APPLICATION_JSON)
-			.header(HttpHeaders.CACHE_CONTROL, "no-store")
-			.body(JsonRpcIds.error(id, UpstreamFailure.JSON_RPC_CODE, failure.message()));
+		Object id = (body != null) ? JsonRpcErrors.idOf(body.captureRest()) : null;
+		return JsonRpcErrors.response(failure.status(), id, JsonRpcErrors.UPSTREAM_FAILED, failure.message());
 	}
 
 	private static boolean hasBody(HttpServletRequest request) {
@@ -165,19 +200,33 @@ public final class StreamingProxyExchange implements ProxyExchange {
 	}
 
 	private static boolean isEventStream(HttpHeaders headers) {
-		MediaType type;
 		try {
-			type = headers.getContentType();
+			MediaType type = headers.getContentType();
+			return type != null && MediaType.TEXT_EVENT_STREAM.isCompatibleWith(type);
 		}
 		catch (RuntimeException ex) {
 			return false;
 		}
-		return type != null && MediaType.TEXT_EVENT_STREAM.isCompatibleWith(type);
 	}
 
 	private static String routeId(HttpServletRequest request) {
-		var route = RouteResolutionFilter.route(request);
+		Route route = RequestRoute.of(request);
 		return (route != null) ? route.id() : "none";
+	}
+
+	private static void close(InputStream body) {
+		try {
+			body.close();
+		}
+		catch (IOException ex) {
+			// nothing more to do
+		}
+	}
+
+	/** Aborts open upstream exchanges when the application stops (after the graceful shutdown phase). */
+	@Override
+	public void close() {
+		this.client.shutdownNow();
 	}
 
 	private record UpstreamResponse(HttpStatusCode getStatusCode, HttpHeaders getHeaders) implements Response {

@@ -3,15 +3,15 @@ package dev.gatehouse.routing;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 
 import org.springframework.http.HttpStatus;
 
 /**
- * Why an upstream exchange failed before a response arrived, and the status the client gets: the
- * backend cannot be reached (503), answered nothing in time (504), or broke the exchange (502).
+ * Why an upstream exchange failed before a usable response arrived, and the status the client gets:
+ * the backend cannot be reached (503), answered nothing in time (504), broke the exchange or refused
+ * the gateway itself with 401/407 (502: a client re-authenticating would not help).
  */
 enum UpstreamFailure {
 
@@ -19,10 +19,9 @@ enum UpstreamFailure {
 
 	TIMEOUT(HttpStatus.GATEWAY_TIMEOUT, "Upstream MCP server timed out"),
 
-	BAD_GATEWAY(HttpStatus.BAD_GATEWAY, "Upstream MCP server failed");
+	BAD_GATEWAY(HttpStatus.BAD_GATEWAY, "Upstream MCP server failed"),
 
-	/** JSON-RPC 2.0 §5.1 leaves -32000 to -32099 to implementations; this one means "upstream failed". */
-	static final int JSON_RPC_CODE = -32001;
+	GATEWAY_REFUSED(HttpStatus.BAD_GATEWAY, "Upstream MCP server refused the gateway");
 
 	private final HttpStatus status;
 
@@ -43,7 +42,7 @@ enum UpstreamFailure {
 
 	static UpstreamFailure of(Throwable failure) {
 		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-			if (cause instanceof HttpConnectTimeoutException || cause instanceof HttpTimeoutException) {
+			if (cause instanceof HttpTimeoutException) {
 				return TIMEOUT;
 			}
 			if (cause instanceof ConnectException || cause instanceof UnknownHostException

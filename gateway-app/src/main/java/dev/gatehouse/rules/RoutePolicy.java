@@ -4,7 +4,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-import dev.gatehouse.auth.Reason;
+import dev.gatehouse.refusal.Reason;
 import dev.gatehouse.token.VerifiedToken;
 
 /**

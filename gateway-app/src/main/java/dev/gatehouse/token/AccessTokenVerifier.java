@@ -18,8 +18,8 @@ import com.nimbusds.jwt.JWT;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.jwt.SignedJWT;
-import dev.gatehouse.auth.Reason;
-import dev.gatehouse.auth.TokenRejectedException;
+import dev.gatehouse.refusal.Reason;
+import dev.gatehouse.refusal.TokenRejectedException;
 
 /**
  * Verifies a JWT access token (RFC 9068, OAuth 2.1 §5.2) against the issuers a route trusts, one

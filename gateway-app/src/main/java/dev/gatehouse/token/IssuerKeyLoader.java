@@ -73,19 +73,12 @@ public final class IssuerKeyLoader implements SmartLifecycle {
 		return ex.getClass().getSimpleName() + ((message != null) ? ": " + message : "");
 	}
 
+	/** Stops retrying; the keys themselves stay usable until {@link TrustedIssuers#close()}. */
 	@Override
 	public synchronized void stop() {
 		this.running = false;
 		this.loaders.forEach(Thread::interrupt);
 		this.loaders.clear();
-		for (TrustedIssuer issuer : this.issuers.all()) {
-			try {
-				issuer.close();
-			}
-			catch (IOException ex) {
-				logger.debug("Closing keys of issuer {} failed", issuer.name(), ex);
-			}
-		}
 	}
 
 	@Override

@@ -24,10 +24,10 @@ import com.nimbusds.jose.util.DefaultResourceRetriever;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.gatehouse.auth.Reason;
-import dev.gatehouse.auth.TokenRejectedException;
 import dev.gatehouse.config.IssuerProperties.JwksProperties;
 import dev.gatehouse.observability.GatehouseMeters;
+import dev.gatehouse.refusal.Reason;
+import dev.gatehouse.refusal.TokenRejectedException;
 
 /**
  * An issuer's verification keys: a Nimbus {@link JWKSourceBuilder} source that caches keys,
@@ -115,7 +115,8 @@ final class IssuerKeys implements AutoCloseable {
 			// an unknown kid while refreshes are rate-limited: cached keys still serve every known kid
 			return List.of();
 		}
-		catch (KeySourceException ex) {
+		catch (KeySourceException | RuntimeException ex) {
+			// fail closed: whatever went wrong with the key source, no key means no access
 			throw new TokenRejectedException(Reason.KEYS_UNAVAILABLE);
 		}
 	}

@@ -12,10 +12,10 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.KeySourceException;
 
-import dev.gatehouse.auth.Reason;
-import dev.gatehouse.auth.TokenRejectedException;
 import dev.gatehouse.config.IssuerProperties;
 import dev.gatehouse.observability.GatehouseMeters;
+import dev.gatehouse.refusal.Reason;
+import dev.gatehouse.refusal.TokenRejectedException;
 
 /**
  * A configured authorization server, compiled: the exact issuer identifier its tokens carry, the

@@ -9,8 +9,12 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.gatehouse.config.IssuerProperties;
 import dev.gatehouse.observability.GatehouseMeters;
 
-/** The configured issuers, compiled into {@link TrustedIssuer}s and kept by name. */
-public final class TrustedIssuers {
+/**
+ * The configured issuers, compiled into {@link TrustedIssuer}s and kept by name. Closed when the
+ * application context is destroyed, after the web server has stopped, so no request ever meets
+ * closed keys.
+ */
+public final class TrustedIssuers implements AutoCloseable {
 
 	private final Map<String, TrustedIssuer> byName;
 
@@ -31,6 +35,18 @@ public final class TrustedIssuers {
 
 	public Collection<TrustedIssuer> all() {
 		return this.byName.values();
+	}
+
+	@Override
+	public void close() {
+		for (TrustedIssuer issuer : this.byName.values()) {
+			try {
+				issuer.close();
+			}
+			catch (java.io.IOException ex) {
+				// shutting down: nothing more to do
+			}
+		}
 	}
 
 }

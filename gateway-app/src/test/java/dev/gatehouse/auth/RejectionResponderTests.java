@@ -23,6 +23,9 @@ import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.security.authentication.InsufficientAuthenticationException;
 
 import dev.gatehouse.observability.GatehouseMeters;
+import dev.gatehouse.refusal.Reason;
+import dev.gatehouse.refusal.TokenRejectedException;
+import dev.gatehouse.routing.RequestRoute;
 import dev.gatehouse.routing.Route;
 import dev.gatehouse.routing.RouteTable;
 import dev.gatehouse.rules.RoutePolicy;
@@ -213,7 +216,7 @@ class RejectionResponderTests {
 		MockFilterChain chain = new MockFilterChain();
 		new RouteResolutionFilter(new RouteTable(List.of(ROUTE), null), this.responder).doFilter(request,
 				new MockHttpServletResponse(), chain);
-		assertThat(RouteResolutionFilter.route((MockHttpServletRequest) chain.getRequest())).isSameAs(ROUTE);
+		assertThat(RequestRoute.of((MockHttpServletRequest) chain.getRequest())).isSameAs(ROUTE);
 		return request;
 	}
 

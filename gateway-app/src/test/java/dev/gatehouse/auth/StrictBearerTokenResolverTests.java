@@ -12,6 +12,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.mock.web.MockHttpServletRequest;
+import dev.gatehouse.refusal.Reason;
+import dev.gatehouse.refusal.TokenRejectedException;
 
 class StrictBearerTokenResolverTests {
 

@@ -9,7 +9,7 @@ import java.util.stream.IntStream;
 import com.nimbusds.jwt.JWTClaimsSet;
 import org.junit.jupiter.api.Test;
 
-import dev.gatehouse.auth.Reason;
+import dev.gatehouse.refusal.Reason;
 import dev.gatehouse.token.VerifiedToken;
 
 class RoutePolicyTests {

@@ -19,8 +19,13 @@ import com.sun.net.httpserver.HttpServer;
  * <li>{@code /slow}: no response headers for 5 s</li>
  * <li>{@code /reset}: closes the connection without a response</li>
  * <li>{@code /redirect}: 302 to another host</li>
- * <li>{@code /status/<code>}: that status with a small body</li>
+ * <li>{@code /status/<code>}: that status with a small body (401 with its own challenge), and a CORS
+ * header of its own</li>
+ * <li>{@code /truncated}: declares 100 bytes, sends 10, closes</li>
+ * <li>{@code /headers-then-reset}: declares 100 bytes, sends none, closes</li>
+ * <li>{@code /idle-events}: SSE headers, then silence for 30 s</li>
  * </ul>
+ * Every request is counted by path ({@link #requests(String)}).
  */
 public final class StreamingTestBackend implements AutoCloseable {
 
@@ -29,6 +34,8 @@ public final class StreamingTestBackend implements AutoCloseable {
 	private final AtomicInteger openStreams = new AtomicInteger();
 
 	private final AtomicInteger closedStreams = new AtomicInteger();
+
+	private final java.util.Map<String, AtomicInteger> requests = new java.util.concurrent.ConcurrentHashMap<>();
 
 	public StreamingTestBackend() {
 		try {
@@ -39,6 +46,27 @@ public final class StreamingTestBackend implements AutoCloseable {
 		}
 		this.server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
 		this.server.createContext("/events", (exchange) -> events(exchange, 0));
+		this.server.createContext("/truncated", (exchange) -> {
+			count(exchange);
+			exchange.sendResponseHeaders(200, 100);
+			exchange.getResponseBody().write(new byte[10]);
+			exchange.getResponseBody().flush();
+			closeConnection(exchange);
+		});
+		this.server.createContext("/headers-then-reset", (exchange) -> {
+			count(exchange);
+			exchange.sendResponseHeaders(200, 100);
+			exchange.getResponseBody().flush();
+			closeConnection(exchange);
+		});
+		this.server.createContext("/idle-events", (exchange) -> {
+			count(exchange);
+			exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+			exchange.sendResponseHeaders(200, 0);
+			exchange.getResponseBody().flush();
+			sleep(30_000);
+			exchange.close();
+		});
 		this.server.createContext("/late-events", (exchange) -> events(exchange, 2000));
 		this.server.createContext("/slow", (exchange) -> {
 			sleep(5000);
@@ -52,6 +80,11 @@ public final class StreamingTestBackend implements AutoCloseable {
 		this.server.createContext("/status/", (exchange) -> {
 			String path = exchange.getRequestURI().getPath();
 			int status = Integer.parseInt(path.substring(path.lastIndexOf('/') + 1));
+			count(exchange);
+			exchange.getResponseHeaders().add("Access-Control-Allow-Origin", "*");
+			if (status == 401) {
+				exchange.getResponseHeaders().add("WWW-Authenticate", "Bearer realm=\"backend\"");
+			}
 			respond(exchange, status, (status == 202 || status == 204) ? "" : "{\"status\":" + status + "}");
 		});
 		this.server.start();
@@ -67,6 +100,25 @@ public final class StreamingTestBackend implements AutoCloseable {
 
 	public int closedStreams() {
 		return this.closedStreams.get();
+	}
+
+	/** How many requests reached this path. */
+	public int requests(String path) {
+		return this.requests.computeIfAbsent(path, (p) -> new AtomicInteger()).get();
+	}
+
+	private void count(HttpExchange exchange) {
+		this.requests.computeIfAbsent(exchange.getRequestURI().getPath(), (p) -> new AtomicInteger()).incrementAndGet();
+	}
+
+	/** Drops the TCP connection mid-response (the JDK server has no reset; closing the socket's streams does). */
+	private static void closeConnection(HttpExchange exchange) {
+		try {
+			exchange.getResponseBody().close();
+		}
+		catch (IOException ex) {
+			// a short body: the server closes the connection, which is the point
+		}
 	}
 
 	private void events(HttpExchange exchange, long firstDelayMillis) throws IOException {

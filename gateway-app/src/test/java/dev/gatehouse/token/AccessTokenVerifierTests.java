@@ -40,10 +40,10 @@ import org.junit.jupiter.params.provider.NullSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.json.JsonMapper;
 
-import dev.gatehouse.auth.Reason;
-import dev.gatehouse.auth.TokenRejectedException;
 import dev.gatehouse.config.IssuerProperties;
 import dev.gatehouse.observability.GatehouseMeters;
+import dev.gatehouse.refusal.Reason;
+import dev.gatehouse.refusal.TokenRejectedException;
 import dev.gatehouse.support.TestIdp;
 import dev.gatehouse.support.TestTokens;
 

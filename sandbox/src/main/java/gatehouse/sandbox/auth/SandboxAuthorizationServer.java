@@ -84,7 +84,9 @@ public class SandboxAuthorizationServer {
 	@Bean
 	@Order(2)
 	SecurityFilterChain loginSecurityFilterChain(HttpSecurity http) {
-		return http.authorizeHttpRequests((authorize) -> authorize.anyRequest().authenticated())
+		// preflights (OPTIONS) fall outside the endpoints matcher and land here
+		return http.cors((cors) -> cors.configurationSource(browserClients()))
+			.authorizeHttpRequests((authorize) -> authorize.anyRequest().authenticated())
 			.formLogin(Customizer.withDefaults())
 			.build();
 	}

@@ -1,10 +1,10 @@
-package dev.gatehouse.auth;
+package dev.gatehouse.refusal;
 
 import org.springframework.http.HttpStatus;
 
 /**
  * Every reason Gatehouse refuses a request, a closed set. Each reason carries its HTTP status, its
- * RFC 6750 §3.1 error code (if any) and a fixed description; {@link RejectionResponder} turns it
+ * RFC 6750 §3.1 error code (if any) and a fixed description; {@code RejectionResponder} turns it
  * into the response. The {@link #code()} is stable: it appears in response bodies, debug logs and
  * the {@code reason} tag of {@code gatehouse.auth.decisions}.
  */
@@ -76,15 +76,18 @@ public enum Reason {
 
 	private final String description;
 
+	private final String code;
+
 	Reason(HttpStatus status, String errorCode, String description) {
 		this.status = status;
 		this.errorCode = errorCode;
 		this.description = description;
+		this.code = name().toLowerCase(java.util.Locale.ROOT);
 	}
 
 	/** The stable machine-readable code, e.g. {@code audience_mismatch}. */
 	public String code() {
-		return name().toLowerCase(java.util.Locale.ROOT);
+		return this.code;
 	}
 
 	public HttpStatus status() {
@@ -101,7 +104,7 @@ public enum Reason {
 	}
 
 	/** Whether the response carries a {@code Bearer} challenge (RFC 6750 §3). */
-	boolean challenges() {
+	public boolean challenges() {
 		return this.status == HttpStatus.UNAUTHORIZED || this == INSUFFICIENT_SCOPE || "invalid_request".equals(this.errorCode);
 	}
 

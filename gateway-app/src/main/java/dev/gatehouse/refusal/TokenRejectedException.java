@@ -1,4 +1,4 @@
-package dev.gatehouse.auth;
+package dev.gatehouse.refusal;
 
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2Error;
@@ -7,7 +7,7 @@ import org.springframework.security.oauth2.core.OAuth2Error;
  * A request refused for a known {@link Reason}. An {@link OAuth2AuthenticationException} because
  * {@code BearerTokenAuthenticationFilter} sends only that type from the token resolver to the entry
  * point; and deliberately not an {@code AuthenticationServiceException}, which the filter rethrows
- * as a 500, so that {@link Reason#KEYS_UNAVAILABLE} reaches {@link RejectionResponder} and becomes
+ * as a 500, so that {@link Reason#KEYS_UNAVAILABLE} reaches {@code RejectionResponder} and becomes
  * a 503.
  */
 public final class TokenRejectedException extends OAuth2AuthenticationException {
