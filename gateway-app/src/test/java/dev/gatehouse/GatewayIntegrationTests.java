@@ -315,6 +315,25 @@ class GatewayIntegrationTests {
 	}
 
 	@Test
+	void sessionWhenUsedWithAnotherPrincipalsTokenThen404AndBackendNotReachedWhileOwnerCarriesOn() throws Exception {
+		String alice = validToken();
+		HttpResponse<String> init = post("/mcp/test", alice, INITIALIZE);
+		String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+		String bob = validTokenBuilder().claim("sub", "bob").sign();
+		int before = mcp.received().size();
+		HttpResponse<String> hijack = send(mcpRequest("/mcp/test").header("Authorization", "Bearer " + bob)
+			.header("Mcp-Session-Id", session)
+			.POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/list\"}")));
+		assertThat(hijack.statusCode()).isEqualTo(404);
+		assertThat(reason(hijack)).isEqualTo("session_not_found");
+		assertThat(mcp.received().size()).isEqualTo(before);
+		HttpResponse<String> owner = send(mcpRequest("/mcp/test").header("Authorization", "Bearer " + alice)
+			.header("Mcp-Session-Id", session)
+			.POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}")));
+		assertThat(owner.statusCode()).isEqualTo(202);
+	}
+
+	@Test
 	void toolCallWhenServerStreamsThenEventsArriveIncrementally() throws Exception {
 		String token = validToken();
 		HttpResponse<String> init = post("/mcp/test", token, INITIALIZE);

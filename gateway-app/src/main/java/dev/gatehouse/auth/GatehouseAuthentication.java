@@ -33,9 +33,11 @@ public final class GatehouseAuthentication extends AbstractAuthenticationToken {
 		return null;
 	}
 
+	/** {@code <issuer name>:<sub>}, or {@code <issuer name>:client:<client id>} for a token without {@code sub}. */
 	@Override
 	public Object getPrincipal() {
-		return this.token.issuer() + ":" + this.token.subject();
+		return (this.token.subject() != null) ? this.token.issuer() + ":" + this.token.subject()
+				: this.token.issuer() + ":client:" + this.token.clientId();
 	}
 
 }

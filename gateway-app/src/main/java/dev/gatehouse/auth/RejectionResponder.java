@@ -21,6 +21,7 @@ import org.springframework.security.web.access.AccessDeniedHandler;
 
 import dev.gatehouse.observability.GatehouseMeters;
 import dev.gatehouse.refusal.Reason;
+import dev.gatehouse.refusal.Rejections;
 import dev.gatehouse.refusal.TokenRejectedException;
 import dev.gatehouse.routing.RequestRoute;
 import dev.gatehouse.routing.Route;
@@ -31,7 +32,7 @@ import dev.gatehouse.routing.Route;
  * {@code scope}, a JSON body with the stable {@code reason} code and a fixed description (never
  * token content, never exception text), a debug log line and the decision meter.
  */
-public final class RejectionResponder implements AuthenticationEntryPoint, AccessDeniedHandler {
+public final class RejectionResponder implements AuthenticationEntryPoint, AccessDeniedHandler, Rejections {
 
 	private static final Logger logger = LoggerFactory.getLogger(RejectionResponder.class);
 
@@ -70,10 +71,7 @@ public final class RejectionResponder implements AuthenticationEntryPoint, Acces
 		}
 	}
 
-	/**
-	 * Writes the refusal.
-	 * @param stepUpScopes for {@link Reason#INSUFFICIENT_SCOPE}: the scopes to ask for
-	 */
+	@Override
 	public void reject(HttpServletRequest request, HttpServletResponse response, Reason reason, Set<String> stepUpScopes)
 			throws IOException {
 		Route route = RequestRoute.of(request);

@@ -1,5 +1,7 @@
 package dev.gatehouse.auth;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -16,6 +18,7 @@ import org.springframework.security.config.annotation.web.configuration.EnableWe
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.header.HeaderWriterFilter;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
@@ -27,12 +30,15 @@ import dev.gatehouse.observability.GatehouseMeters;
 import dev.gatehouse.routing.Route;
 import dev.gatehouse.routing.RouteTable;
 import dev.gatehouse.routing.Routes;
+import dev.gatehouse.session.SessionBindingFilter;
+import dev.gatehouse.session.SessionBindings;
 import dev.gatehouse.token.AccessTokenVerifier;
 
 /**
  * The request pipeline in front of every route, in order: protected resource metadata (public),
  * {@code Origin} check, CORS, route lookup (404 for no route), bearer token resolution and
- * verification (400/401/503), scope and claim checks (403). Every refusal is written by
+ * verification (400/401/503), scope and claim checks (403), MCP session ownership (404). Every
+ * refusal is written by
  * {@link RejectionResponder}. No session, no CSRF token (bearer tokens are not ambient
  * credentials), Spring Security's strict firewall at its defaults.
  */
@@ -57,7 +63,8 @@ class SecurityConfiguration {
 	@Bean
 	@Order(2)
 	SecurityFilterChain gatewaySecurityFilterChain(HttpSecurity http, GatehouseProperties properties, RouteTable routes,
-			AccessTokenVerifier verifier, RejectionResponder responder, GatehouseMeters meters, JsonMapper json) {
+			AccessTokenVerifier verifier, RejectionResponder responder, GatehouseMeters meters, JsonMapper json,
+			SessionBindings sessions) {
 		Set<String> origins = new LinkedHashSet<>();
 		origins.add(Routes.publicOrigin(properties));
 		origins.addAll(properties.allowedOrigins());
@@ -71,6 +78,7 @@ class SecurityConfiguration {
 			.addFilterBefore(new ProtectedResourceMetadataFilter(routes, json), HeaderWriterFilter.class)
 			.addFilterBefore(new OriginValidationFilter(origins, responder), CorsFilter.class)
 			.addFilterBefore(new RouteResolutionFilter(routes, responder), BearerTokenAuthenticationFilter.class)
+			.addFilterAfter(new SessionBindingFilter(sessions, responder), AuthorizationFilter.class)
 			.oauth2ResourceServer((resourceServer) -> resourceServer
 				.authenticationManagerResolver(new RouteAuthenticationManagerResolver(verifier))
 				.bearerTokenResolver(new StrictBearerTokenResolver())
@@ -82,6 +90,12 @@ class SecurityConfiguration {
 				.anyRequest()
 				.access(new RouteAuthorizationManager(meters)));
 		return http.build();
+	}
+
+	/** MCP sessions bound to their principal: at most 100,000 per replica, forgotten after 24 h unused. */
+	@Bean
+	SessionBindings sessionBindings() {
+		return new SessionBindings(100_000, Duration.ofHours(24), Clock.systemUTC());
 	}
 
 	@Bean

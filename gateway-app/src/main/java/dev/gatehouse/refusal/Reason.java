@@ -64,6 +64,12 @@ public enum Reason {
 	/** An {@code Origin} header that is neither the public origin nor an allowed one. */
 	ORIGIN_NOT_ALLOWED(HttpStatus.FORBIDDEN, null, "The request's Origin is not allowed"),
 
+	/**
+	 * An {@code Mcp-Session-Id} bound to another principal: answered as for a session that does not
+	 * exist (MCP: 404, the client re-initializes), so nothing about the other session leaks.
+	 */
+	SESSION_NOT_FOUND(HttpStatus.NOT_FOUND, null, "No such MCP session"),
+
 	/** The path is no route's. */
 	NO_ROUTE(HttpStatus.NOT_FOUND, null, "No MCP endpoint at this path"),
 
