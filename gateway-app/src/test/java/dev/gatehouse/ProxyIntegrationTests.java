@@ -169,6 +169,14 @@ class ProxyIntegrationTests {
 	}
 
 	@Test
+	void requestWhenUpstreamStallsMidBodyThen504WithinTheResponseTimeout() throws Exception {
+		long start = System.nanoTime();
+		HttpResponse<String> response = send(request("/stall-body").GET());
+		assertThat(response.statusCode()).isEqualTo(504);
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+	}
+
+	@Test
 	void requestWhenUpstreamAnswers401ThenClientGets502WithoutTheBackendsChallenge() throws Exception {
 		HttpResponse<String> response = send(request("/status/401").GET());
 		assertThat(response.statusCode()).isEqualTo(502);

@@ -8,7 +8,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -140,13 +142,17 @@ public final class StreamingProxyExchange implements ProxyExchange, AutoCloseabl
 	}
 
 	/**
-	 * Copies a non-streaming body. If the upstream fails before anything reached the client (all of it
-	 * still in the response buffer), the client gets the 502 JSON-RPC error instead; after that, the
+	 * Copies a non-streaming body. An upstream silent for longer than the response timeout mid-body is
+	 * cut off. If the upstream fails or stalls before anything reached the client (all of it still in
+	 * the response buffer), the client gets the 502/504 JSON-RPC error instead; after that, the
 	 * connection is aborted (an exception reaches the container), so the client sees a truncated
 	 * response, not a complete wrong one. A client that left just ends the copy.
 	 */
 	private void copy(InputStream upstream, HttpServletResponse response, String routeId, CapturingInputStream body)
 			throws IOException {
+		AtomicLong lastRead = new AtomicLong(System.nanoTime());
+		AtomicBoolean stalled = new AtomicBoolean();
+		Thread watchdog = Thread.ofVirtual().start(() -> cutOffWhenStalled(upstream, lastRead, stalled));
 		try (upstream) {
 			OutputStream out = response.getOutputStream();
 			byte[] buffer = new byte[8192];
@@ -156,15 +162,17 @@ public final class StreamingProxyExchange implements ProxyExchange, AutoCloseabl
 					read = upstream.read(buffer);
 				}
 				catch (IOException ex) {
+					UpstreamFailure failure = stalled.get() ? UpstreamFailure.TIMEOUT : UpstreamFailure.BAD_GATEWAY;
 					if (!response.isCommitted()) {
-						writeFailure(response, routeId, body);
+						writeFailure(response, routeId, body, failure);
 						return;
 					}
-					throw new IOException("upstream of route " + routeId + " failed mid-response", ex);
+					throw new IOException("upstream of route " + routeId + " failed mid-response: " + failure, ex);
 				}
 				if (read == -1) {
 					break;
 				}
+				lastRead.set(System.nanoTime());
 				try {
 					out.write(buffer, 0, read);
 				}
@@ -175,18 +183,39 @@ public final class StreamingProxyExchange implements ProxyExchange, AutoCloseabl
 			}
 			out.flush();
 		}
+		finally {
+			watchdog.interrupt();
+		}
 	}
 
-	private void writeFailure(HttpServletResponse response, String routeId, CapturingInputStream body)
-			throws IOException {
-		this.meters.upstreamResponse(routeId, UpstreamFailure.BAD_GATEWAY.status().value());
+	private void cutOffWhenStalled(InputStream upstream, AtomicLong lastRead, AtomicBoolean stalled) {
+		long limit = this.responseTimeout.toNanos();
+		try {
+			while (true) {
+				long idle = System.nanoTime() - lastRead.get();
+				if (idle >= limit) {
+					stalled.set(true);
+					close(upstream);
+					return;
+				}
+				Thread.sleep(Duration.ofNanos(limit - idle));
+			}
+		}
+		catch (InterruptedException ex) {
+			// the copy ended
+		}
+	}
+
+	private void writeFailure(HttpServletResponse response, String routeId, CapturingInputStream body,
+			UpstreamFailure failure) throws IOException {
+		this.meters.upstreamResponse(routeId, failure.status().value());
 		response.reset();
-		response.setStatus(UpstreamFailure.BAD_GATEWAY.status().value());
+		response.setStatus(failure.status().value());
 		response.setContentType(MediaType.APPLICATION_JSON_VALUE);
 		response.setHeader(HttpHeaders.CACHE_CONTROL, "no-store");
 		Object id = (body != null) ? JsonRpcErrors.idOf(body.captured()) : null;
 		response.getOutputStream()
-			.write(JsonRpcErrors.bytes(id, JsonRpcErrors.UPSTREAM_FAILED, UpstreamFailure.BAD_GATEWAY.message()));
+			.write(JsonRpcErrors.bytes(id, JsonRpcErrors.UPSTREAM_FAILED, failure.message()));
 	}
 
 	private ServerResponse failed(String routeId, UpstreamFailure failure, CapturingInputStream body) {

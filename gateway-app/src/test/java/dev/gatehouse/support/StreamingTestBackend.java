@@ -24,6 +24,7 @@ import com.sun.net.httpserver.HttpServer;
  * <li>{@code /truncated}: declares 100 bytes, sends 10, closes</li>
  * <li>{@code /headers-then-reset}: declares 100 bytes, sends none, closes</li>
  * <li>{@code /idle-events}: SSE headers, then silence for 30 s</li>
+ * <li>{@code /stall-body}: a JSON body announced as 100 bytes, 10 sent, then silence for 30 s</li>
  * </ul>
  * Every request is counted by path ({@link #requests(String)}).
  */
@@ -58,6 +59,15 @@ public final class StreamingTestBackend implements AutoCloseable {
 			exchange.sendResponseHeaders(200, 100);
 			exchange.getResponseBody().flush();
 			closeConnection(exchange);
+		});
+		this.server.createContext("/stall-body", (exchange) -> {
+			count(exchange);
+			exchange.getResponseHeaders().add("Content-Type", "application/json");
+			exchange.sendResponseHeaders(200, 100);
+			exchange.getResponseBody().write("{\"partial\"".getBytes(StandardCharsets.UTF_8));
+			exchange.getResponseBody().flush();
+			sleep(30_000);
+			exchange.close();
 		});
 		this.server.createContext("/idle-events", (exchange) -> {
 			count(exchange);
