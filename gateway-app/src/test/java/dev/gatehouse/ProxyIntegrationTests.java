@@ -200,6 +200,32 @@ class ProxyIntegrationTests {
 	}
 
 	@Test
+	void conditionalGetWhenAnswered304ByTheGatewayThenUpstreamStreamIsStillClosed() throws Exception {
+		int closedBefore = backend.closedStreams();
+		HttpResponse<String> response = send(request("/etag-events").header("If-None-Match", "\"v1\"").GET());
+		assertThat(response.statusCode()).isEqualTo(304);
+		long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+		while (backend.closedStreams() == closedBefore && System.nanoTime() < deadline) {
+			Thread.sleep(20);
+		}
+		assertThat(backend.closedStreams()).isEqualTo(closedBefore + 1);
+	}
+
+	@Test
+	void sseStreamWhenCompressedThenNoHeartbeatIsInsertedIntoIt() throws Exception {
+		HttpResponse<byte[]> response = http.send(request("/gzip-events").header("Accept-Encoding", "gzip").GET().build(),
+				HttpResponse.BodyHandlers.ofByteArray());
+		assertThat(response.statusCode()).isEqualTo(200);
+		byte[] body = response.body();
+		// the 1.2 s silence is longer than the 500 ms heartbeat: a heartbeat would precede the gzip header
+		assertThat(body[0] & 0xFF).isEqualTo(0x1F);
+		assertThat(body[1] & 0xFF).isEqualTo(0x8B);
+		String text = new String(new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(body)).readAllBytes(),
+				java.nio.charset.StandardCharsets.UTF_8);
+		assertThat(text).isEqualTo("data: {\"n\":1}\n\n");
+	}
+
+	@Test
 	void sseStreamWhenFirstEventIsLateThenHeadersArriveAtOnce() throws Exception {
 		long start = System.nanoTime();
 		HttpResponse<InputStream> response = http.send(request("/late-events").GET().build(),

@@ -33,6 +33,11 @@ public final class StrictBearerTokenResolver implements BearerTokenResolver {
 		if (hasTokenParameter(request)) {
 			throw new TokenRejectedException(Reason.TOKEN_IN_QUERY);
 		}
+		if (header != null && header.regionMatches(true, 0, "DPoP ", 0, 5)) {
+			// DPoP is not supported (and not advertised): answered here, before Spring Security's own
+			// DPoP filter, as any other non-Bearer scheme, with the route's challenge
+			throw new TokenRejectedException(Reason.TOKEN_MISSING);
+		}
 		if (header == null || !header.regionMatches(true, 0, "Bearer", 0, 6)
 				|| (header.length() > 6 && header.charAt(6) != ' ')) {
 			return null;

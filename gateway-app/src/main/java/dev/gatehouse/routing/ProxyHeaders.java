@@ -18,9 +18,11 @@ import org.springframework.http.HttpHeaders;
  * token passthrough); client-supplied forwarding headers, which a backend might trust; and
  * {@code Host}, which the HTTP client sets from the upstream URL; {@code Content-Length} and
  * {@code Expect}, which the HTTP client derives from the streamed body; and names with an underscore,
- * which some servers fold into dashes ({@code X_Forwarded_For}), as nginx drops them. From the
- * upstream, {@code WWW-Authenticate} (the backend's challenge is not the client's business) and
- * {@code Access-Control-*} (CORS is the gateway's) are dropped too.
+ * which some servers fold into dashes ({@code X_Forwarded_For}), as nginx drops them; and
+ * {@code Origin}, which the gateway has already checked (a backend that checks it too would refuse
+ * the browser clients the gateway allows). From the upstream, {@code WWW-Authenticate} (the
+ * backend's challenge is not the client's business), {@code Set-Cookie} (cookies never go back
+ * upstream) and {@code Access-Control-*} (CORS is the gateway's) are dropped too.
  */
 final class ProxyHeaders {
 
@@ -28,9 +30,10 @@ final class ProxyHeaders {
 			"transfer-encoding", "te", "trailer", "upgrade", "http2-settings", "proxy-authenticate", "proxy-authorization");
 
 	private static final Set<String> NEVER_FORWARDED = Set.of("host", "authorization", "cookie", "cookie2", "forwarded",
-			"x-real-ip", "x-client-ip", "true-client-ip", "client-ip", "content-length", "expect");
+			"x-real-ip", "x-client-ip", "true-client-ip", "client-ip", "content-length", "expect", "origin");
 
-	private static final Set<String> NEVER_RETURNED = Set.of("www-authenticate", "proxy-authenticate", "set-cookie2");
+	private static final Set<String> NEVER_RETURNED = Set.of("www-authenticate", "proxy-authenticate", "set-cookie",
+			"set-cookie2");
 
 	private ProxyHeaders() {
 	}

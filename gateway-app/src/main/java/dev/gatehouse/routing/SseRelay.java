@@ -10,7 +10,8 @@ import java.time.Duration;
  * Relays one {@code text/event-stream} from the upstream to the client, flushing every read. While
  * the upstream is silent it writes an SSE comment ({@code :}) every heartbeat interval, between
  * events only, so a client that went away is noticed and its upstream stream closed within one
- * interval instead of whenever the upstream next speaks.
+ * interval instead of whenever the upstream next speaks. Without a heartbeat interval (a compressed
+ * or fixed-length body, where inserted bytes would corrupt it) it only relays.
  */
 final class SseRelay {
 
@@ -29,6 +30,9 @@ final class SseRelay {
 
 	private boolean clientGone;
 
+	/** Set when the relay ends; taken under the lock, so no heartbeat writes after it returns. */
+	private boolean done;
+
 	SseRelay(InputStream upstream, OutputStream client, Duration heartbeat) {
 		this.upstream = upstream;
 		this.client = client;
@@ -37,22 +41,31 @@ final class SseRelay {
 
 	/**
 	 * @return {@code true} when the upstream ended the stream or failed, {@code false} when the client
-	 * went away
+	 * went away (noticed by a write or a heartbeat)
 	 */
 	boolean relay() {
-		Thread heartbeats = Thread.ofVirtual().name("gatehouse-sse-heartbeat").start(this::beat);
+		Thread heartbeats = (this.heartbeat != null)
+				? Thread.ofVirtual().name("gatehouse-sse-heartbeat").start(this::beat) : null;
 		byte[] buffer = new byte[8192];
 		try {
 			int read;
 			while ((read = readUpstream(buffer)) != -1) {
 				if (!write(buffer, read)) {
-					return false;
+					break;
 				}
 			}
-			return true;
 		}
 		finally {
-			heartbeats.interrupt();
+			synchronized (this) {
+				// waits for a heartbeat write in progress; none starts after this
+				this.done = true;
+			}
+			if (heartbeats != null) {
+				heartbeats.interrupt();
+			}
+		}
+		synchronized (this) {
+			return !this.clientGone;
 		}
 	}
 
@@ -88,7 +101,7 @@ final class SseRelay {
 	private void beat() {
 		try {
 			while (true) {
-				Thread.sleep(this.heartbeat);
+				Thread.sleep(untilNextBeat());
 				if (!beatIfIdle()) {
 					closeUpstream();
 					return;
@@ -100,7 +113,15 @@ final class SseRelay {
 		}
 	}
 
+	private synchronized Duration untilNextBeat() {
+		long due = this.lastWriteNanos + this.heartbeat.toNanos() - System.nanoTime();
+		return Duration.ofNanos(Math.max(due, 1_000_000));
+	}
+
 	private synchronized boolean beatIfIdle() {
+		if (this.done) {
+			return true;
+		}
 		if (this.clientGone) {
 			return false;
 		}

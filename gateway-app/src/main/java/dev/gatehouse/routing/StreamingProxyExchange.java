@@ -108,28 +108,34 @@ public final class StreamingProxyExchange implements ProxyExchange, AutoCloseabl
 		HttpHeaders headers = new HttpHeaders();
 		response.headers().map().forEach(headers::addAll);
 		boolean streaming = isEventStream(headers);
-		ServerResponse serverResponse = GatewayServerResponse.status(HttpStatusCode.valueOf(response.statusCode()))
-			.build((servletRequest, servletResponse) -> {
-				if (streaming) {
-					relayEvents(response.body(), servletResponse, routeId);
-				}
-				else {
-					copy(response.body(), servletResponse, routeId, body);
-				}
-				return null;
-			});
+		// a heartbeat inserted into a compressed or fixed-length body would corrupt it
+		Duration heartbeat = (streaming && headers.getContentLength() < 0 && isIdentityEncoded(headers)) ? this.heartbeat
+				: null;
+		ServerResponse serverResponse = new ClosingServerResponse(
+				GatewayServerResponse.status(HttpStatusCode.valueOf(response.statusCode()))
+					.build((servletRequest, servletResponse) -> {
+						if (streaming) {
+							relayEvents(response.body(), servletResponse, routeId, heartbeat);
+						}
+						else {
+							copy(response.body(), servletResponse, routeId, body);
+						}
+						return null;
+					}),
+				response.body());
 		Response upstreamResponse = new UpstreamResponse(HttpStatusCode.valueOf(response.statusCode()), headers);
 		request.getResponseConsumers().forEach((consumer) -> consumer.accept(upstreamResponse, serverResponse));
 		return serverResponse;
 	}
 
-	private void relayEvents(InputStream upstream, HttpServletResponse response, String routeId) throws IOException {
+	private void relayEvents(InputStream upstream, HttpServletResponse response, String routeId, Duration heartbeat)
+			throws IOException {
 		AtomicInteger active = this.meters.activeStreams(routeId);
 		active.incrementAndGet();
 		try (upstream) {
 			// send the status line and headers now: a client of an idle GET stream must see them at once
 			response.flushBuffer();
-			if (!new SseRelay(upstream, response.getOutputStream(), this.heartbeat).relay()) {
+			if (!new SseRelay(upstream, response.getOutputStream(), heartbeat).relay()) {
 				logger.debug("Client of route {} left an SSE stream; upstream stream closed", routeId);
 			}
 		}
@@ -236,6 +242,11 @@ public final class StreamingProxyExchange implements ProxyExchange, AutoCloseabl
 		catch (RuntimeException ex) {
 			return false;
 		}
+	}
+
+	private static boolean isIdentityEncoded(HttpHeaders headers) {
+		String encoding = headers.getFirst(HttpHeaders.CONTENT_ENCODING);
+		return encoding == null || encoding.isBlank() || "identity".equalsIgnoreCase(encoding.trim());
 	}
 
 	private static String routeId(HttpServletRequest request) {

@@ -8,11 +8,13 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory;
+import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jose.proc.JWSVerifierFactory;
 import com.nimbusds.jwt.JWT;
 import com.nimbusds.jwt.JWTClaimsSet;
@@ -30,6 +32,9 @@ import dev.gatehouse.refusal.TokenRejectedException;
 public final class AccessTokenVerifier {
 
 	private static final Set<String> ACCEPTED_TYPES = Set.of("jwt", "at+jwt", "application/at+jwt");
+
+	/** RFC 7515 §7.1 compact serialization: base64url without padding; 3 parts (JWS) or 5 (JWE, refused later). */
+	private static final Pattern COMPACT = Pattern.compile("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]*){2}|[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]*){4}");
 
 	private final JWSVerifierFactory verifierFactory = new DefaultJWSVerifierFactory();
 
@@ -60,6 +65,10 @@ public final class AccessTokenVerifier {
 	}
 
 	private static SignedJWT parse(String token) {
+		// one token, one string: no padding, no other alphabet (Nimbus decodes those leniently)
+		if (!COMPACT.matcher(token).matches()) {
+			throw new TokenRejectedException(Reason.MALFORMED_TOKEN);
+		}
 		JWT jwt;
 		try {
 			jwt = JWTParser.parse(token);
@@ -68,6 +77,11 @@ public final class AccessTokenVerifier {
 			throw new TokenRejectedException(Reason.MALFORMED_TOKEN);
 		}
 		if (jwt instanceof SignedJWT signed) {
+			// and no unused low bits set in the last signature character: the signature re-encodes to itself
+			String signature = token.substring(token.lastIndexOf('.') + 1);
+			if (!Base64URL.encode(signed.getSignature().decode()).toString().equals(signature)) {
+				throw new TokenRejectedException(Reason.MALFORMED_TOKEN);
+			}
 			return signed;
 		}
 		// PlainJWT (alg none) or EncryptedJWT: never decrypted, never accepted

@@ -94,7 +94,7 @@ class RejectionResponderTests {
 			"INVALID_SIGNATURE, 401, true", "EXPIRY_MISSING, 401, true", "TOKEN_EXPIRED, 401, true",
 			"TOKEN_NOT_YET_VALID, 401, true", "AUDIENCE_MISMATCH, 401, true", "CLIENT_NOT_ALLOWED, 401, true",
 			"INSUFFICIENT_SCOPE, 403, true", "CLAIM_RULE_FAILED, 403, false", "ORIGIN_NOT_ALLOWED, 403, false",
-			"NO_ROUTE, 404, false", "KEYS_UNAVAILABLE, 503, false" })
+			"SESSION_NOT_FOUND, 404, false", "NO_ROUTE, 404, false", "KEYS_UNAVAILABLE, 503, false" })
 	void rejectWhenReasonThenStatusAndChallengePerDesignTable(Reason reason, int status, boolean challenged)
 			throws Exception {
 		MockHttpServletResponse response = reject(reason, Set.of("jira:write"));
@@ -107,7 +107,7 @@ class RejectionResponderTests {
 
 	@Test
 	void reasonsWhenCountedThenEachHasARowInTheStatusTable() {
-		assertThat(EnumSet.allOf(Reason.class)).hasSize(20);
+		assertThat(EnumSet.allOf(Reason.class)).hasSize(21);
 	}
 
 	@Test
@@ -140,7 +140,7 @@ class RejectionResponderTests {
 		String expectedError = switch (reason) {
 			case TOKEN_MISSING -> "unauthorized";
 			case CLAIM_RULE_FAILED, ORIGIN_NOT_ALLOWED -> "access_denied";
-			case NO_ROUTE -> "not_found";
+			case NO_ROUTE, SESSION_NOT_FOUND -> "not_found";
 			case KEYS_UNAVAILABLE -> "temporarily_unavailable";
 			default -> reason.errorCode();
 		};

@@ -46,7 +46,12 @@ class StrictBearerTokenResolverTests {
 	void resolveWhenOtherSchemeThenNull() {
 		assertThat(this.resolver.resolve(request("Basic xyz"))).isNull();
 		assertThat(this.resolver.resolve(request("BearerX " + TOKEN))).isNull();
-		assertThat(this.resolver.resolve(request("DPoP " + TOKEN))).isNull();
+	}
+
+	@Test
+	void resolveWhenDpopSchemeThenTokenMissingBeforeSpringSecuritysDpopFilterSeesIt() {
+		assertRejected(request("DPoP " + TOKEN), Reason.TOKEN_MISSING);
+		assertRejected(request("dpop " + TOKEN), Reason.TOKEN_MISSING);
 	}
 
 	@Test

@@ -16,6 +16,8 @@ import com.sun.net.httpserver.HttpServer;
  * <li>{@code /events}: an endless SSE stream, one event every 100 ms, counting open streams (a stream
  * closes when a write fails, i.e. when the gateway dropped the connection)</li>
  * <li>{@code /late-events}: SSE headers at once, first event after 2 s</li>
+ * <li>{@code /etag-events}: {@code /events} with an {@code ETag}</li>
+ * <li>{@code /gzip-events}: a gzip-encoded SSE stream, silent for 1.2 s before its one event</li>
  * <li>{@code /slow}: no response headers for 5 s</li>
  * <li>{@code /reset}: closes the connection without a response</li>
  * <li>{@code /redirect}: 302 to another host</li>
@@ -78,6 +80,23 @@ public final class StreamingTestBackend implements AutoCloseable {
 			exchange.close();
 		});
 		this.server.createContext("/late-events", (exchange) -> events(exchange, 2000));
+		this.server.createContext("/etag-events", (exchange) -> {
+			exchange.getResponseHeaders().add("ETag", "\"v1\"");
+			events(exchange, 0);
+		});
+		this.server.createContext("/gzip-events", (exchange) -> {
+			exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+			exchange.getResponseHeaders().add("Content-Encoding", "gzip");
+			exchange.sendResponseHeaders(200, 0);
+			try (OutputStream out = exchange.getResponseBody()) {
+				out.flush();
+				sleep(1200);
+				java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(out, true);
+				gzip.write("data: {\"n\":1}\n\n".getBytes(StandardCharsets.UTF_8));
+				gzip.finish();
+				gzip.flush();
+			}
+		});
 		this.server.createContext("/slow", (exchange) -> {
 			sleep(5000);
 			respond(exchange, 200, "slow");
