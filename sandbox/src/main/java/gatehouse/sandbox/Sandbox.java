@@ -72,6 +72,8 @@ public final class Sandbox implements AutoCloseable {
 		all.put("server.port", port);
 		all.put("spring.threads.virtual.enabled", true);
 		all.put("spring.main.banner-mode", "off");
+		// one logging system for three contexts: the logger name tells them apart, not the application name
+		all.put("logging.include-application-name", false);
 		all.put("management.endpoints.web.exposure.include", "health");
 		return new SpringApplicationBuilder(application).run(arguments(all));
 	}
@@ -85,6 +87,7 @@ public final class Sandbox implements AutoCloseable {
 		Map<String, Object> properties = new LinkedHashMap<>();
 		properties.put("server.address", "127.0.0.1");
 		properties.put("server.port", this.ports.gateway());
+		properties.put("logging.include-application-name", false);
 		properties.put("management.server.address", "127.0.0.1");
 		properties.put("management.server.port", this.ports.management());
 		properties.put("gatehouse.public-url", gatewayUrl());

@@ -29,7 +29,8 @@ final class SandboxRegisteredClientConverter implements Converter<OAuth2ClientRe
 
 	static final Consumer<OAuth2ClientRegistrationAuthenticationContext> VALIDATOR = OAuth2ClientRegistrationAuthenticationValidator.DEFAULT_REDIRECT_URI_VALIDATOR
 		.andThen(OAuth2ClientRegistrationAuthenticationValidator.DEFAULT_JWK_SET_URI_VALIDATOR)
-		.andThen(SandboxRegisteredClientConverter::validateScopes);
+		.andThen(SandboxRegisteredClientConverter::validateScopes)
+		.andThen(SandboxRegisteredClientConverter::validateRedirectHosts);
 
 	private final OAuth2ClientRegistrationRegisteredClientConverter delegate = new OAuth2ClientRegistrationRegisteredClientConverter();
 
@@ -42,6 +43,25 @@ final class SandboxRegisteredClientConverter implements Converter<OAuth2ClientRe
 				.build())
 			.scopes((scopes) -> scopes.addAll(SCOPES))
 			.build();
+	}
+
+	/**
+	 * Consent is off, so a redirect URI must lead back to the user's own machine (loopback), to an
+	 * app-claimed scheme (cursor://, vscode://) or to VS Code's web redirect; never to another host.
+	 */
+	private static void validateRedirectHosts(OAuth2ClientRegistrationAuthenticationContext context) {
+		var redirects = context.<org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientRegistrationAuthenticationToken>getAuthentication()
+			.getClientRegistration()
+			.getRedirectUris();
+		for (String redirect : (redirects != null) ? redirects : java.util.List.<String>of()) {
+			java.net.URI uri = java.net.URI.create(redirect);
+			boolean web = "http".equals(uri.getScheme()) || "https".equals(uri.getScheme());
+			boolean loopback = web && Set.of("127.0.0.1", "localhost", "[::1]").contains(uri.getHost());
+			if (web && !loopback && !redirect.startsWith("https://vscode.dev/redirect")) {
+				throw new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_REQUEST,
+						"The sandbox accepts loopback redirect URIs only", null));
+			}
+		}
 	}
 
 	private static void validateScopes(OAuth2ClientRegistrationAuthenticationContext context) {

@@ -5,9 +5,11 @@ import java.time.Duration;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpSyncServer;
+import io.modelcontextprotocol.server.transport.DefaultServerTransportSecurityValidator;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
 import io.modelcontextprotocol.spec.McpSchema.ServerCapabilities;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -19,12 +21,17 @@ import org.springframework.context.annotation.Bean;
 @SpringBootApplication
 public class SandboxMcpServer {
 
+	/**
+	 * Only the gateway talks to this server: it sends {@code Host: 127.0.0.1:<port>} and no
+	 * {@code Origin}; anything else (DNS rebinding, a browser page) is refused by the SDK's validator.
+	 */
 	@Bean
-	HttpServletStreamableServerTransportProvider mcpTransport() {
+	HttpServletStreamableServerTransportProvider mcpTransport(@Value("${server.port}") int port) {
 		return HttpServletStreamableServerTransportProvider.builder()
 			.mcpEndpoint("/mcp")
 			.jsonMapper(McpJsonDefaults.getMapper())
 			.keepAliveInterval(Duration.ofSeconds(15))
+			.securityValidator(DefaultServerTransportSecurityValidator.builder().allowedHost("127.0.0.1:" + port).build())
 			.build();
 	}
 
