@@ -7,6 +7,7 @@ import java.util.Date;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -36,6 +37,11 @@ public final class AccessTokenVerifier {
 	/** RFC 7515 §7.1 compact serialization: base64url without padding; 3 parts (JWS) or 5 (JWE, refused later). */
 	private static final Pattern COMPACT = Pattern.compile("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]*){2}|[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]*){4}");
 
+	private static final List<String> NUMERIC_DATES = List.of("exp", "nbf", "iat");
+
+	/** 9999-12-31T23:59:59Z: later is no date a real token carries. */
+	private static final double MAX_NUMERIC_DATE = 253_402_300_799d;
+
 	private final JWSVerifierFactory verifierFactory = new DefaultJWSVerifierFactory();
 
 	private final Clock clock;
@@ -59,6 +65,7 @@ public final class AccessTokenVerifier {
 			throw new TokenRejectedException(Reason.ALGORITHM_NOT_ALLOWED);
 		}
 		checkSignature(jwt, issuer.selectKeys(jwt.getHeader()));
+		checkNumericDates(jwt);
 		checkLifetime(claims, issuer);
 		return new VerifiedToken(issuer.name(), stringClaim(claims, "sub"), firstString(claims, issuer.clientIdClaims()),
 				scopes(claims, issuer.scopeClaims()), audiences(claims), claims);
@@ -135,6 +142,23 @@ public final class AccessTokenVerifier {
 			}
 		}
 		throw new TokenRejectedException(Reason.INVALID_SIGNATURE);
+	}
+
+	/**
+	 * RFC 7519 NumericDates must be seconds in a sane range: Nimbus multiplies them by 1000 without an
+	 * overflow check, so a huge {@code nbf} or a hugely negative {@code exp} would wrap around into a
+	 * date that passes the lifetime checks. Checked on the raw JSON numbers.
+	 */
+	private static void checkNumericDates(SignedJWT jwt) {
+		Map<String, Object> raw = jwt.getPayload().toJSONObject();
+		for (String name : NUMERIC_DATES) {
+			if (raw.get(name) instanceof Number number) {
+				double seconds = number.doubleValue();
+				if (!(seconds >= 0 && seconds <= MAX_NUMERIC_DATE)) {
+					throw new TokenRejectedException(Reason.MALFORMED_TOKEN);
+				}
+			}
+		}
 	}
 
 	private void checkLifetime(JWTClaimsSet claims, TrustedIssuer issuer) {
