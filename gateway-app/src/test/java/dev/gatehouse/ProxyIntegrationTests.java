@@ -54,6 +54,9 @@ class ProxyIntegrationTests {
 	@Autowired
 	MeterRegistry registry;
 
+	@Autowired
+	dev.gatehouse.routing.StreamingProxyExchange exchange;
+
 	@DynamicPropertySource
 	static void gatehouse(DynamicPropertyRegistry registry) {
 		registry.add("server.port", () -> port);
@@ -223,6 +226,31 @@ class ProxyIntegrationTests {
 		String text = new String(new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(body)).readAllBytes(),
 				java.nio.charset.StandardCharsets.UTF_8);
 		assertThat(text).isEqualTo("data: {\"n\":1}\n\n");
+	}
+
+	@Test
+	void shutdownWhenGetStreamsOpenThenTheyAreClosedBeforeGracefulShutdownWaits() throws Exception {
+		int closedBefore = backend.closedStreams();
+		HttpResponse<InputStream> response = http.send(request("/events").header("Accept", "text/event-stream").GET().build(),
+				HttpResponse.BodyHandlers.ofInputStream());
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(this.exchange.getPhase()).isGreaterThan(org.springframework.context.SmartLifecycle.DEFAULT_PHASE - 1024);
+		this.exchange.stop();
+		try {
+			// the client sees its stream end (and would reconnect with Last-Event-ID); the upstream sees it closed
+			long start = System.nanoTime();
+			response.body().readAllBytes();
+			// the stream ended at once; left open, the backend would stream on for a minute
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+			long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+			while (backend.closedStreams() == closedBefore && System.nanoTime() < deadline) {
+				Thread.sleep(20);
+			}
+			assertThat(backend.closedStreams()).isEqualTo(closedBefore + 1);
+		}
+		finally {
+			this.exchange.start();
+		}
 	}
 
 	@Test

@@ -7,6 +7,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,7 +22,9 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.cloud.gateway.server.mvc.handler.GatewayServerResponse;
 import org.springframework.cloud.gateway.server.mvc.handler.ProxyExchange;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
@@ -37,7 +42,15 @@ import dev.gatehouse.observability.GatehouseMeters;
  * upstream SSE connection: gh-3999). Failures before a response become 502/503/504 with a JSON-RPC
  * error body; an upstream 401/407 (the backend refusing the gateway) becomes 502.
  */
-public final class StreamingProxyExchange implements ProxyExchange, AutoCloseable {
+public final class StreamingProxyExchange implements ProxyExchange, SmartLifecycle, AutoCloseable {
+
+	/**
+	 * Stops before the web server's graceful shutdown ({@code DEFAULT_PHASE - 1024}) begins: the
+	 * standalone GET streams, which would otherwise hold the shutdown open until its timeout, are
+	 * closed first (clients reconnect elsewhere with {@code Last-Event-ID}); POST responses, tool
+	 * calls in progress, finish within the graceful period.
+	 */
+	private static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 512;
 
 	private static final Logger logger = LoggerFactory.getLogger(StreamingProxyExchange.class);
 
@@ -50,6 +63,10 @@ public final class StreamingProxyExchange implements ProxyExchange, AutoCloseabl
 	private final Duration heartbeat;
 
 	private final GatehouseMeters meters;
+
+	private final Set<InputStream> getStreams = ConcurrentHashMap.newKeySet();
+
+	private volatile boolean running;
 
 	public StreamingProxyExchange(Duration connectTimeout, Duration responseTimeout, Duration heartbeat, GatehouseMeters meters) {
 		this.client = HttpClient.newBuilder()
@@ -115,7 +132,8 @@ public final class StreamingProxyExchange implements ProxyExchange, AutoCloseabl
 				GatewayServerResponse.status(HttpStatusCode.valueOf(response.statusCode()))
 					.build((servletRequest, servletResponse) -> {
 						if (streaming) {
-							relayEvents(response.body(), servletResponse, routeId, heartbeat);
+							relayEvents(response.body(), servletResponse, routeId, heartbeat,
+									HttpMethod.GET.matches(servletRequest.getMethod()));
 						}
 						else {
 							copy(response.body(), servletResponse, routeId, body);
@@ -128,10 +146,13 @@ public final class StreamingProxyExchange implements ProxyExchange, AutoCloseabl
 		return serverResponse;
 	}
 
-	private void relayEvents(InputStream upstream, HttpServletResponse response, String routeId, Duration heartbeat)
-			throws IOException {
+	private void relayEvents(InputStream upstream, HttpServletResponse response, String routeId, Duration heartbeat,
+			boolean standalone) throws IOException {
 		AtomicInteger active = this.meters.activeStreams(routeId);
 		active.incrementAndGet();
+		if (standalone) {
+			this.getStreams.add(upstream);
+		}
 		try (upstream) {
 			// send the status line and headers now: a client of an idle GET stream must see them at once
 			response.flushBuffer();
@@ -143,6 +164,7 @@ public final class StreamingProxyExchange implements ProxyExchange, AutoCloseabl
 			logger.debug("Client of route {} left before the SSE stream started", routeId);
 		}
 		finally {
+			this.getStreams.remove(upstream);
 			active.decrementAndGet();
 		}
 	}
@@ -261,6 +283,35 @@ public final class StreamingProxyExchange implements ProxyExchange, AutoCloseabl
 		catch (IOException ex) {
 			// nothing more to do
 		}
+	}
+
+	@Override
+	public void start() {
+		this.running = true;
+	}
+
+	/** Closes the open standalone GET streams (see {@link #PHASE}). */
+	@Override
+	public void stop() {
+		this.running = false;
+		int closed = 0;
+		for (InputStream stream : List.copyOf(this.getStreams)) {
+			close(stream);
+			closed++;
+		}
+		if (closed > 0) {
+			logger.info("Shutting down: closed {} open SSE GET streams", closed);
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		return PHASE;
 	}
 
 	/** Aborts open upstream exchanges when the application stops (after the graceful shutdown phase). */
