@@ -214,7 +214,8 @@ class HostileInputIntegrationTests {
 		c.add(tc("claim nested 1000 objects deep", MAL, idpSigned(header, claims.replaceFirst("}$", ",\"d\":" + "{\"a\":".repeat(1000) + "1" + "}".repeat(1000) + "}"))));
 		// lifetime (default skew 60 s)
 		Object[][] lifetime = { { "exp a string", "exp", String.valueOf(now + 300), MAL }, { "exp a float in the past", "exp", now - 600.5, EXP },
-				{ "exp 1e300", "exp", 1e300, EXP }, { "exp 2^63", "exp", BigInteger.TWO.pow(63), EXP }, { "exp negative", "exp", -1, EXP },
+				{ "exp 1e300 (beyond year 9999)", "exp", 1e300, MAL }, { "exp 2^63", "exp", BigInteger.TWO.pow(63), MAL }, { "exp negative", "exp", -1, MAL },
+				{ "nbf 2^62 (wraps to the past in milliseconds)", "nbf", BigInteger.TWO.pow(62), MAL },
 				{ "exp missing", "exp", DROP, "expiry_missing" }, { "exp past beyond the skew", "exp", now - 120, EXP },
 				{ "exp a boolean", "exp", true, MAL }, { "exp an array", "exp", List.of(now + 300), MAL },
 				{ "nbf in the future beyond the skew", "nbf", now + 300, NYV }, { "iat in the future beyond the skew", "iat", now + 300, NYV },

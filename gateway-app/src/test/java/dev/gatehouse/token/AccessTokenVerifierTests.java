@@ -215,6 +215,17 @@ class AccessTokenVerifierTests {
 	}
 
 	@Test
+	void verifyWhenExpIsTheLastSecondOfYear9999ThenVerified() {
+		Instant lastSecond = Instant.parse("9999-12-31T23:59:59Z");
+		assertThat(verify(token().expiresAt(lastSecond).sign()).subject()).isEqualTo("alice");
+	}
+
+	@Test
+	void verifyWhenExpIsBeyondYear9999ThenMalformedToken() {
+		assertRejected(token().expiresAt(Instant.parse("+10000-01-01T00:00:00Z")).sign(), Reason.MALFORMED_TOKEN);
+	}
+
+	@Test
 	void verifyWhenNotBeforeBeyondSkewThenTokenNotYetValid() {
 		assertRejected(token().notBefore(NOW.plus(SKEW).plusSeconds(1)).sign(), Reason.TOKEN_NOT_YET_VALID);
 	}
