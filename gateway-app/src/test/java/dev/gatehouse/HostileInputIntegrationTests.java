@@ -97,6 +97,7 @@ class HostileInputIntegrationTests {
 		registry.add("management.server.port", () -> 0);
 		registry.add("gatehouse.public-url", () -> origin);
 		registry.add("gatehouse.allowed-origins[0]", () -> "https://inspector.example.com");
+		registry.add("gatehouse.allowed-hosts[0]", () -> "alias.example");
 		registry.add("gatehouse.issuers.corp.discovery-url", idp::discoveryUrl);
 		registry.add("gatehouse.root-metadata-route", () -> "test");
 		for (String[] r : new String[][] { { "test", "/mcp/test", backendA.url() + "/up/a", "mcp:read,mcp:write" },
@@ -298,7 +299,8 @@ class HostileInputIntegrationTests {
 			c.add(tx("Origin " + o, O, "/mcp/test", "Origin: " + o, bearer));
 		}
 		c.add(tx("Origin https://evil.example.com, no token", O, "/mcp/test", "Origin: https://evil.example.com"));
-		for (String s : List.of("Host: evil.example", "X-Forwarded-Host: evil.example", "X-Forwarded-Proto: https", "X-Forwarded-Port: 443",
+		// an allowed alias Host changes nothing either: resource and resource_metadata come from public-url
+		for (String s : List.of("Host: alias.example", "X-Forwarded-Host: evil.example", "X-Forwarded-Proto: https", "X-Forwarded-Port: 443",
 				"X-Forwarded-Prefix: /evil", "Forwarded: for=6.6.6.6;host=evil.example;proto=https", "X-Forwarded-For: 6.6.6.6",
 				"X-Real-IP: 6.6.6.6", "X-Original-URL: /mcp/other", "X-Rewrite-URL: /mcp/other", "X_Forwarded_Host: evil.example")) {
 			c.add(tx(s + ", no token", MISSING, "/mcp/test", s));
@@ -309,6 +311,31 @@ class HostileInputIntegrationTests {
 		c.add(tx("BEARER in upper case (control)", OK, "/mcp/test", "Authorization: BEARER " + t));
 		c.add(tx("Bearer and two spaces (control)", OK, "/mcp/test", "Authorization: Bearer  " + t));
 		c.add(tx("Authorization folded over two lines, unfolded by Tomcat (control)", OK, "/mcp/test", "Authorization: Bearer\r\n " + t));
+		return c.stream();
+	}
+
+	// --- Host: DNS rebinding protection (public host on any port, plus allowed-hosts alias.example) -------
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource
+	void hosts(String method, String target, String host, String token, String expected) {
+		probe(method, target, INIT, (token != null) ? List.of("Host: " + host, auth(token)) : List.of("Host: " + host), token, expected);
+	}
+
+	static Stream<Arguments> hosts() {
+		String H = "421:host_not_allowed", metadata = "/.well-known/oauth-protected-resource/mcp/test";
+		String[][] rows = { { "evil.example", H, H }, { "EVIL.EXAMPLE:" + port, H, H }, { "127.0.0.1.evil.example", H, H },
+				{ "localhost:" + port, H, H }, { "[::1]:" + port, H, H }, { "alias.example.", H, H }, { "alias.example.evil.example", H, H },
+				{ "xalias.example", H, H }, { "", H, H }, { "127.0.0.1", "401:token_missing", "200@A/up/a" },
+				{ "127.0.0.1:1", "401:token_missing", "200@A/up/a" }, { "alias.example", "401:token_missing", "200@A/up/a" },
+				{ "ALIAS.Example:8443", "401:token_missing", "200@A/up/a" } };
+		List<Arguments> c = new ArrayList<>();
+		for (String[] r : rows) {
+			c.add(Arguments.of(Named.of("POST /mcp/test, Host: " + r[0] + " [no token]", "POST"), "/mcp/test", r[0], null, r[1]));
+			c.add(Arguments.of(Named.of("POST /mcp/test, Host: " + r[0] + " [valid token]", "POST"), "/mcp/test", r[0], TOKEN, r[2]));
+		}
+		c.add(Arguments.of(Named.of("GET metadata, Host: evil.example", "GET"), metadata, "evil.example", null, H));
+		c.add(Arguments.of(Named.of("OPTIONS preflight, Host: evil.example", "OPTIONS"), "/mcp/test", "evil.example", null, H));
 		return c.stream();
 	}
 

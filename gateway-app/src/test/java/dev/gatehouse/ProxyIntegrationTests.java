@@ -65,6 +65,7 @@ class ProxyIntegrationTests {
 		registry.add("gatehouse.issuers.corp.discovery-url", idp::discoveryUrl);
 		registry.add("gatehouse.upstream.response-timeout", () -> "1s");
 		registry.add("gatehouse.upstream.sse-heartbeat", () -> "500ms");
+		registry.add("gatehouse.upstream.max-request-body", () -> "64KB");
 		registry.add("gatehouse.routes.backend.path", () -> "/mcp/backend");
 		registry.add("gatehouse.routes.backend.upstream", backend::url);
 		registry.add("gatehouse.routes.backend.issuers[0]", () -> "corp");
@@ -304,6 +305,42 @@ class ProxyIntegrationTests {
 	}
 
 	@Test
+	void requestWhenUpstreamRedirectsToItselfThenLocationIsNotRewrittenIntoThePublicOrigin() throws Exception {
+		HttpResponse<String> response = send(request("/redirect-self").GET());
+		assertThat(response.statusCode()).isEqualTo(302);
+		assertThat(response.headers().firstValue("Location")).contains(backend.url() + "/next");
+		assertThat(backend.requests("/next")).isZero();
+	}
+
+	@Test
+	void requestWhenDeclaredBodyExceedsLimitThen413JsonRpcErrorAndUpstreamNeverCalled() throws Exception {
+		int before = backend.requests("/body-size");
+		HttpResponse<String> response = send(request("/body-size").POST(HttpRequest.BodyPublishers.ofString(jsonRpc(7, 70_000))));
+		assertThat(response.statusCode()).isEqualTo(413);
+		assertThat(response.body()).isEqualTo("{\"jsonrpc\":\"2.0\",\"id\":7,\"error\":{\"code\":-32600,"
+				+ "\"message\":\"Request body exceeds the gateway's limit of 65536 bytes\"}}");
+		assertThat(backend.requests("/body-size")).isEqualTo(before);
+	}
+
+	@Test
+	void requestWhenChunkedBodyExceedsLimitThen413AndUpstreamNeverGetsItWhole() throws Exception {
+		int before = backend.completeBodies();
+		HttpResponse<String> response = send(request("/body-size").POST(chunked(jsonRpc("a-1", 200_000))));
+		assertThat(response.statusCode()).isEqualTo(413);
+		assertThat(response.body()).contains("\"id\":\"a-1\"", "\"code\":-32600");
+		Thread.sleep(200);
+		assertThat(backend.completeBodies()).isEqualTo(before);
+	}
+
+	@Test
+	void requestWhenChunkedBodyWithinLimitThenForwardedWhole() throws Exception {
+		String body = jsonRpc(8, 60_000);
+		HttpResponse<String> response = send(request("/body-size").POST(chunked(body)));
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.body()).isEqualTo("{\"received\":" + body.length() + "}");
+	}
+
+	@Test
 	void requestWhenUpstreamAnswersMcpStatusesThenTheyPassThroughUnchanged() throws Exception {
 		for (int status : new int[] { 202, 400, 404, 405, 406 }) {
 			HttpResponse<String> response = send(request("/status/" + status).POST(HttpRequest.BodyPublishers.ofString("{}")));
@@ -333,6 +370,18 @@ class ProxyIntegrationTests {
 
 	static String token() {
 		return idp.token().audience(origin + "/mcp/backend").sign();
+	}
+
+	/** A JSON-RPC request padded to about {@code size} bytes. */
+	static String jsonRpc(Object id, int size) {
+		String quotedId = (id instanceof String) ? "\"" + id + "\"" : id.toString();
+		return "{\"jsonrpc\":\"2.0\",\"id\":" + quotedId + ",\"method\":\"tools/call\",\"params\":{\"pad\":\""
+				+ "x".repeat(size) + "\"}}";
+	}
+
+	/** No length known up front: the JDK client sends it with {@code Transfer-Encoding: chunked}. */
+	static HttpRequest.BodyPublisher chunked(String body) {
+		return HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
 	}
 
 	static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {

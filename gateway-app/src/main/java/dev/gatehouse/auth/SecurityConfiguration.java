@@ -20,6 +20,7 @@ import org.springframework.security.oauth2.server.resource.web.authentication.Be
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.header.HeaderWriterFilter;
+import org.springframework.security.web.session.DisableEncodeUrlFilter;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 import org.springframework.web.filter.CorsFilter;
@@ -35,7 +36,8 @@ import dev.gatehouse.session.SessionBindings;
 import dev.gatehouse.token.AccessTokenVerifier;
 
 /**
- * The request pipeline in front of every route, in order: protected resource metadata (public),
+ * The request pipeline in front of every route, in order: {@code Host} check (421), protected
+ * resource metadata (public),
  * {@code Origin} check, CORS, route lookup (404 for no route), bearer token resolution and
  * verification (400/401/503), scope and claim checks (403), MCP session ownership (404). Every
  * refusal is written by
@@ -75,6 +77,7 @@ class SecurityConfiguration {
 			.httpBasic((basic) -> basic.disable())
 			.logout((logout) -> logout.disable())
 			.cors((cors) -> cors.configurationSource(corsSource(routes, List.copyOf(origins))))
+			.addFilterBefore(new HostValidationFilter(AllowedHosts.compile(properties), responder), DisableEncodeUrlFilter.class)
 			.addFilterBefore(new ProtectedResourceMetadataFilter(routes, json), HeaderWriterFilter.class)
 			.addFilterBefore(new OriginValidationFilter(origins, responder), CorsFilter.class)
 			.addFilterBefore(new RouteResolutionFilter(routes, responder), BearerTokenAuthenticationFilter.class)

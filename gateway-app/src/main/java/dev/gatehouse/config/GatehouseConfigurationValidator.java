@@ -58,9 +58,15 @@ final class GatehouseConfigurationValidator {
 		for (int i = 0; i < properties.allowedOrigins().size(); i++) {
 			checkOrigin("gatehouse.allowed-origins[" + i + "]", properties.allowedOrigins().get(i));
 		}
+		for (int i = 0; i < properties.allowedHosts().size(); i++) {
+			checkHost("gatehouse.allowed-hosts[" + i + "]", properties.allowedHosts().get(i));
+		}
 		checkPositive("gatehouse.upstream.connect-timeout", properties.upstream().connectTimeout());
 		checkPositive("gatehouse.upstream.response-timeout", properties.upstream().responseTimeout());
 		checkPositive("gatehouse.upstream.sse-heartbeat", properties.upstream().sseHeartbeat());
+		if (properties.upstream().maxRequestBody().toBytes() <= 0) {
+			problem("gatehouse.upstream.max-request-body", "must be a positive size, e.g. 4MB");
+		}
 		String root = properties.rootMetadataRoute();
 		if (root != null && !properties.routes().containsKey(root)) {
 			problem("gatehouse.root-metadata-route",
@@ -220,6 +226,16 @@ final class GatehouseConfigurationValidator {
 		if (uri == null || !isHttp(uri) || uri.getRawPath() == null || !uri.getRawPath().isEmpty()
 				|| uri.getRawQuery() != null || uri.getRawUserInfo() != null) {
 			problem(property, "must be an origin such as https://app.example.com (no path, no trailing slash)");
+		}
+	}
+
+	private void checkHost(String property, String host) {
+		java.util.regex.Matcher matcher = (host != null) ? GatehouseProperties.HOST.matcher(host) : null;
+		boolean valid = "*".equals(host) || matcher != null && matcher.matches()
+				&& (matcher.group(2) == null || Integer.parseInt(matcher.group(2)) <= 65_535);
+		if (!valid) {
+			problem(property, "must be a host name or IP, optionally with :port (e.g. mcp.example.com, "
+					+ "gatehouse.mcp.svc:8080), or * for any; no scheme or path");
 		}
 	}
 

@@ -4,8 +4,10 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 
 /**
  * The user's configuration under the {@code gatehouse} prefix, exactly as written. It is bound and
@@ -20,6 +22,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * metrics). At least one.
  * @param allowedOrigins browser origins allowed besides {@code public-url} itself; a request with
  * any other {@code Origin} is refused with 403. Default: none.
+ * @param allowedHosts {@code Host} values answered besides the host of {@code public-url}: a host
+ * name (any port), {@code host:port}, or {@code *} for any; any other {@code Host} gets 421 (DNS
+ * rebinding protection). Default: none.
  * @param rootMetadataRoute the route described by the root document
  * {@code /.well-known/oauth-protected-resource}. Default: the only route when there is exactly one;
  * with several routes and none named, the root document is not served (404).
@@ -27,14 +32,21 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  */
 @ConfigurationProperties("gatehouse")
 public record GatehouseProperties(URI publicUrl, Map<String, IssuerProperties> issuers,
-		Map<String, RouteProperties> routes, List<String> allowedOrigins, String rootMetadataRoute,
+		Map<String, RouteProperties> routes, List<String> allowedOrigins, List<String> allowedHosts, String rootMetadataRoute,
 		UpstreamProperties upstream) {
+
+	/**
+	 * A {@code Host} value and an {@code allowed-hosts} entry: an RFC 3986 host (reg-name, IPv4 or a
+	 * bracketed IPv6 literal) and an optional port (group 2).
+	 */
+	public static final Pattern HOST = Pattern.compile("(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9._~-]+)(?::([0-9]{1,5}))?");
 
 	public GatehouseProperties {
 		issuers = (issuers != null) ? issuers : Map.of();
 		routes = (routes != null) ? routes : Map.of();
 		allowedOrigins = (allowedOrigins != null) ? allowedOrigins : List.of();
-		upstream = (upstream != null) ? upstream : new UpstreamProperties(null, null, null);
+		allowedHosts = (allowedHosts != null) ? allowedHosts : List.of();
+		upstream = (upstream != null) ? upstream : new UpstreamProperties(null, null, null, null);
 	}
 
 	/**
@@ -46,13 +58,17 @@ public record GatehouseProperties(URI publicUrl, Map<String, IssuerProperties> i
 	 * @param sseHeartbeat how long an SSE stream may be silent before Gatehouse sends the client an
 	 * SSE comment, which is how a client that went away is noticed (and its upstream stream closed).
 	 * Default: 15s.
+	 * @param maxRequestBody the largest request body forwarded, declared or chunked; a larger one gets
+	 * 413 with a JSON-RPC error and the backend never receives it whole. Default: 4MB.
 	 */
-	public record UpstreamProperties(Duration connectTimeout, Duration responseTimeout, Duration sseHeartbeat) {
+	public record UpstreamProperties(Duration connectTimeout, Duration responseTimeout, Duration sseHeartbeat,
+			DataSize maxRequestBody) {
 
 		public UpstreamProperties {
 			connectTimeout = (connectTimeout != null) ? connectTimeout : Duration.ofSeconds(5);
 			responseTimeout = (responseTimeout != null) ? responseTimeout : Duration.ofMinutes(2);
 			sseHeartbeat = (sseHeartbeat != null) ? sseHeartbeat : Duration.ofSeconds(15);
+			maxRequestBody = (maxRequestBody != null) ? maxRequestBody : DataSize.ofMegabytes(4);
 		}
 
 	}

@@ -61,6 +61,12 @@ public enum Reason {
 	/** A claim rule does not hold: a new token with more scopes would not help, so no challenge. */
 	CLAIM_RULE_FAILED(HttpStatus.FORBIDDEN, null, "The token's claims do not permit access to this resource"),
 
+	/**
+	 * A {@code Host} that is not the public host nor an allowed one (DNS rebinding): 421, the request
+	 * was sent to a server that does not answer for that host.
+	 */
+	HOST_NOT_ALLOWED(HttpStatus.MISDIRECTED_REQUEST, null, "This server does not answer for the request's Host"),
+
 	/** An {@code Origin} header that is neither the public origin nor an allowed one. */
 	ORIGIN_NOT_ALLOWED(HttpStatus.FORBIDDEN, null, "The request's Origin is not allowed"),
 

@@ -21,8 +21,7 @@ class GatewayRoutesConfiguration {
 
 	@Bean(destroyMethod = "close")
 	StreamingProxyExchange streamingProxyExchange(GatehouseProperties properties, GatehouseMeters meters) {
-		return new StreamingProxyExchange(properties.upstream().connectTimeout(), properties.upstream().responseTimeout(),
-				properties.upstream().sseHeartbeat(), meters);
+		return new StreamingProxyExchange(properties.upstream(), meters);
 	}
 
 	@Bean

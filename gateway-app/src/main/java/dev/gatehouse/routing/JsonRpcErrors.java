@@ -3,7 +3,8 @@ package dev.gatehouse.routing;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import tools.jackson.databind.JsonNode;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.cloud.gateway.server.mvc.handler.GatewayServerResponse;
@@ -37,20 +38,31 @@ final class JsonRpcErrors {
 		return JSON.writeValueAsBytes(body(id, code, message));
 	}
 
-	/** @return the request's string or number {@code id}, or {@code null} (unknown, batch, malformed) */
+	/**
+	 * Reads the top-level {@code id} of a JSON-RPC request from the start of its body, token by token,
+	 * so that the id is found in a body cut short (only its first bytes are kept).
+	 * @return the request's string or number {@code id}, or {@code null} (absent before the cut,
+	 * batch, not JSON)
+	 */
 	static Object idOf(byte[] body) {
-		try {
-			JsonNode node = JSON.readTree(body);
-			JsonNode id = (node != null && node.isObject()) ? node.get("id") : null;
-			if (id != null && id.isString()) {
-				return id.asString();
+		try (JsonParser parser = JSON.createParser(body)) {
+			if (parser.nextToken() != JsonToken.START_OBJECT) {
+				return null;
 			}
-			if (id != null && id.isIntegralNumber()) {
-				return id.numberValue();
+			for (JsonToken token = parser.nextToken(); token == JsonToken.PROPERTY_NAME; token = parser.nextToken()) {
+				JsonToken value = parser.nextToken();
+				if ("id".equals(parser.currentName())) {
+					return switch (value) {
+						case VALUE_STRING -> parser.getString();
+						case VALUE_NUMBER_INT -> parser.getNumberValue();
+						default -> null;
+					};
+				}
+				parser.skipChildren();
 			}
 		}
 		catch (RuntimeException ex) {
-			// truncated or not JSON: the error goes out without an id
+			// truncated before the id, or not JSON: the error goes out without an id
 		}
 		return null;
 	}

@@ -30,6 +30,7 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.web.servlet.function.ServerResponse;
 
+import dev.gatehouse.config.GatehouseProperties.UpstreamProperties;
 import dev.gatehouse.observability.GatehouseMeters;
 
 /**
@@ -62,21 +63,24 @@ public final class StreamingProxyExchange implements ProxyExchange, SmartLifecyc
 
 	private final Duration heartbeat;
 
+	private final long maxRequestBody;
+
 	private final GatehouseMeters meters;
 
 	private final Set<InputStream> getStreams = ConcurrentHashMap.newKeySet();
 
 	private volatile boolean running;
 
-	public StreamingProxyExchange(Duration connectTimeout, Duration responseTimeout, Duration heartbeat, GatehouseMeters meters) {
+	public StreamingProxyExchange(UpstreamProperties upstream, GatehouseMeters meters) {
 		this.client = HttpClient.newBuilder()
 			.version(HttpClient.Version.HTTP_1_1)
 			.followRedirects(HttpClient.Redirect.NEVER)
-			.connectTimeout(connectTimeout)
+			.connectTimeout(upstream.connectTimeout())
 			.executor(Executors.newVirtualThreadPerTaskExecutor())
 			.build();
-		this.responseTimeout = responseTimeout;
-		this.heartbeat = heartbeat;
+		this.responseTimeout = upstream.responseTimeout();
+		this.heartbeat = upstream.sseHeartbeat();
+		this.maxRequestBody = upstream.maxRequestBody().toBytes();
 		this.meters = meters;
 	}
 
@@ -85,6 +89,7 @@ public final class StreamingProxyExchange implements ProxyExchange, SmartLifecyc
 		HttpServletRequest servletRequest = request.getServerRequest().servletRequest();
 		String routeId = routeId(servletRequest);
 		CapturingInputStream body = null;
+		LimitedInputStream limited = null;
 		HttpResponse<InputStream> response;
 		try {
 			// headers arrive filtered by ProxyHeaders: nothing the JDK client manages itself
@@ -92,10 +97,14 @@ public final class StreamingProxyExchange implements ProxyExchange, SmartLifecyc
 			request.getHeaders().forEach((name, values) -> values.forEach((value) -> upstream.header(name, value)));
 			HttpRequest.BodyPublisher publisher = HttpRequest.BodyPublishers.noBody();
 			if (hasBody(servletRequest)) {
-				CapturingInputStream captured = new CapturingInputStream(servletRequest.getInputStream(), CAPTURE_LIMIT);
-				body = captured;
-				HttpRequest.BodyPublisher stream = HttpRequest.BodyPublishers.ofInputStream(() -> captured);
 				long length = servletRequest.getContentLengthLong();
+				limited = new LimitedInputStream(servletRequest.getInputStream(), this.maxRequestBody);
+				CapturingInputStream captured = new CapturingInputStream(limited, CAPTURE_LIMIT);
+				body = captured;
+				if (length > this.maxRequestBody) {
+					return tooLarge(routeId, captured);
+				}
+				HttpRequest.BodyPublisher stream = HttpRequest.BodyPublishers.ofInputStream(() -> captured);
 				publisher = (length >= 0) ? HttpRequest.BodyPublishers.fromPublisher(stream, length) : stream;
 			}
 			upstream.method(request.getMethod().name(), publisher);
@@ -106,6 +115,9 @@ public final class StreamingProxyExchange implements ProxyExchange, SmartLifecyc
 			return failed(routeId, UpstreamFailure.UNAVAILABLE, body);
 		}
 		catch (IOException | RuntimeException ex) {
+			if (limited != null && limited.exceeded()) {
+				return tooLarge(routeId, body);
+			}
 			UpstreamFailure failure = UpstreamFailure.of(ex);
 			logger.debug("Upstream exchange of route {} failed: {} ({})", routeId, failure, ex.getClass().getSimpleName());
 			return failed(routeId, failure, body);
@@ -244,6 +256,18 @@ public final class StreamingProxyExchange implements ProxyExchange, SmartLifecyc
 		Object id = (body != null) ? JsonRpcErrors.idOf(body.captured()) : null;
 		response.getOutputStream()
 			.write(JsonRpcErrors.bytes(id, JsonRpcErrors.UPSTREAM_FAILED, failure.message()));
+	}
+
+	/**
+	 * 413 for a body over the limit, before or while it was being forwarded (a chunked one is cut
+	 * off mid-stream, so the backend never gets it whole).
+	 */
+	private ServerResponse tooLarge(String routeId, CapturingInputStream body) {
+		logger.debug("Request body for route {} exceeds {} bytes", routeId, this.maxRequestBody);
+		this.meters.upstreamResponse(routeId, HttpStatus.CONTENT_TOO_LARGE.value());
+		Object id = JsonRpcErrors.idOf(body.captureRest());
+		return JsonRpcErrors.response(HttpStatus.CONTENT_TOO_LARGE, id, JsonRpcErrors.INVALID_REQUEST,
+				"Request body exceeds the gateway's limit of " + this.maxRequestBody + " bytes");
 	}
 
 	private ServerResponse failed(String routeId, UpstreamFailure failure, CapturingInputStream body) {

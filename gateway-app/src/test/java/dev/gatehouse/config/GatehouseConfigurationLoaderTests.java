@@ -17,6 +17,7 @@ import org.springframework.core.env.PropertySource;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.core.io.ByteArrayResource;
+import org.springframework.util.unit.DataSize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -505,6 +506,30 @@ class GatehouseConfigurationLoaderTests {
 		assertOnlyProblem(
 				problems(HEADER, "  allowed-origins: [https://app.example.com, https://app.example.com/]", ISSUERS, JIRA),
 				"gatehouse.allowed-origins[1]", "must be an origin");
+	}
+
+	@Test
+	void loadWhenAllowedHostsHaveSchemePathOrBadPortThenEachRejectedByIndex() {
+		List<ConfigurationProblem> problems = problems(HEADER,
+				"  allowed-hosts: [mcp.example.com, 'gatehouse.mcp.svc:8080', '*', '[::1]:8080', https://mcp.example.com, "
+						+ "mcp.example.com/mcp, 'mcp.example.com:99999', 'user@mcp.example.com']",
+				ISSUERS, JIRA);
+		assertThat(properties(problems)).containsExactly("gatehouse.allowed-hosts[4]", "gatehouse.allowed-hosts[5]",
+				"gatehouse.allowed-hosts[6]", "gatehouse.allowed-hosts[7]");
+		assertThat(problems).allSatisfy((problem) -> assertThat(problem.message()).contains("host name or IP"));
+	}
+
+	@Test
+	void loadWhenMaxRequestBodyIsZeroThenRejected() {
+		assertOnlyProblem(problems(HEADER, "  upstream:\n    max-request-body: 0", ISSUERS, JIRA),
+				"gatehouse.upstream.max-request-body", "must be a positive size");
+	}
+
+	@Test
+	void loadWhenUpstreamLimitsOmittedThenDefaults() {
+		GatehouseProperties properties = load(HEADER, ISSUERS, JIRA);
+		assertThat(properties.upstream().maxRequestBody()).isEqualTo(DataSize.ofMegabytes(4));
+		assertThat(properties.allowedHosts()).isEmpty();
 	}
 
 	@Test

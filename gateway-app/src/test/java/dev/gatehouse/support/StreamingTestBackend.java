@@ -20,7 +20,9 @@ import com.sun.net.httpserver.HttpServer;
  * <li>{@code /gzip-events}: a gzip-encoded SSE stream, silent for 1.2 s before its one event</li>
  * <li>{@code /slow}: no response headers for 5 s</li>
  * <li>{@code /reset}: closes the connection without a response</li>
- * <li>{@code /redirect}: 302 to another host</li>
+ * <li>{@code /redirect}: 302 to another host; {@code /redirect-self}: 302 to its own {@code /next}</li>
+ * <li>{@code /body-size}: reads the whole request body and answers {@code {"received":<bytes>}};
+ * {@link #completeBodies()} counts the bodies that arrived whole</li>
  * <li>{@code /status/<code>}: that status with a small body (401 with its own challenge), and a CORS
  * header of its own</li>
  * <li>{@code /truncated}: declares 100 bytes, sends 10, closes</li>
@@ -37,6 +39,8 @@ public final class StreamingTestBackend implements AutoCloseable {
 	private final AtomicInteger openStreams = new AtomicInteger();
 
 	private final AtomicInteger closedStreams = new AtomicInteger();
+
+	private final AtomicInteger completeBodies = new AtomicInteger();
 
 	private final java.util.Map<String, AtomicInteger> requests = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -106,6 +110,20 @@ public final class StreamingTestBackend implements AutoCloseable {
 			exchange.getResponseHeaders().add("Location", "http://elsewhere.example.com/next");
 			respond(exchange, 302, "");
 		});
+		this.server.createContext("/redirect-self", (exchange) -> {
+			exchange.getResponseHeaders().add("Location", url() + "/next");
+			respond(exchange, 302, "");
+		});
+		this.server.createContext("/next", (exchange) -> {
+			count(exchange);
+			respond(exchange, 200, "{}");
+		});
+		this.server.createContext("/body-size", (exchange) -> {
+			count(exchange);
+			int received = exchange.getRequestBody().readAllBytes().length; // fails on a truncated chunked body
+			this.completeBodies.incrementAndGet();
+			respond(exchange, 200, "{\"received\":" + received + "}");
+		});
 		this.server.createContext("/status/", (exchange) -> {
 			String path = exchange.getRequestURI().getPath();
 			int status = Integer.parseInt(path.substring(path.lastIndexOf('/') + 1));
@@ -129,6 +147,11 @@ public final class StreamingTestBackend implements AutoCloseable {
 
 	public int closedStreams() {
 		return this.closedStreams.get();
+	}
+
+	/** How many {@code /body-size} request bodies arrived whole. */
+	public int completeBodies() {
+		return this.completeBodies.get();
 	}
 
 	/** How many requests reached this path. */
