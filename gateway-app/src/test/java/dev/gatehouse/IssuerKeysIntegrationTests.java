@@ -7,8 +7,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import com.nimbusds.jose.jwk.RSAKey;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -92,8 +97,62 @@ class IssuerKeysIntegrationTests {
 		assertThat(call(token(old))).isEqualTo(401);
 	}
 
+	/**
+	 * Rotation as an IdP does it (new key published next to the old one, then signing switches to it at
+	 * once, then the old key is withdrawn) while four clients keep calling: no request may fail.
+	 */
 	@Test
 	@Order(2)
+	void tokensWhenKeyRotatedUnderLoadThenNoValidTokenIsRejected() throws Exception {
+		RSAKey old = idp.key();
+		RSAKey next = TestIdp.newKey();
+		AtomicReference<RSAKey> signing = new AtomicReference<>(old);
+		AtomicBoolean running = new AtomicBoolean(true);
+		AtomicInteger ok = new AtomicInteger();
+		List<String> failures = new CopyOnWriteArrayList<>();
+		int fetchesBefore = idp.jwksFetches();
+		List<Thread> clients = new ArrayList<>();
+		for (int i = 0; i < 4; i++) {
+			clients.add(Thread.ofVirtual().start(() -> {
+				while (running.get()) {
+					try {
+						RSAKey key = signing.get();
+						int status = call(token(key));
+						if (status == 200) {
+							ok.incrementAndGet();
+						}
+						else {
+							failures.add(status + " with key " + (key == old ? "old" : "new"));
+						}
+					}
+					catch (Exception ex) {
+						failures.add(ex.toString());
+					}
+				}
+			}));
+		}
+		Thread.sleep(1500);
+		idp.publish(List.of(old, next));
+		signing.set(next);
+		Thread.sleep(2500);
+		idp.publish(List.of(next));
+		idp.use(next);
+		Thread.sleep(2500);
+		running.set(false);
+		for (Thread client : clients) {
+			client.join(Duration.ofSeconds(30));
+		}
+		System.out.printf("rotation under load: %d requests served, %d failed, %d JWKS fetches%n", ok.get(), failures.size(),
+				idp.jwksFetches() - fetchesBefore);
+		assertThat(failures).as("failed requests during rotation").isEmpty();
+		assertThat(ok.get()).as("requests served").isGreaterThan(100);
+		// in 6.5 s: the background refreshes (cache-ttl 2 s, refreshed ahead of expiry) and the one fetch
+		// the first new-kid token triggers; a fetch per request would be hundreds
+		assertThat(idp.jwksFetches() - fetchesBefore).isLessThanOrEqualTo(10);
+	}
+
+	@Test
+	@Order(3)
 	void tokensWhenUnknownKidFloodThenAtMostTwoJwksFetchesPerRefreshInterval() throws Exception {
 		Thread.sleep(1100);
 		int fetchesBefore = idp.jwksFetches();
@@ -103,6 +162,8 @@ class IssuerKeysIntegrationTests {
 			assertThat(call(forged)).isEqualTo(401);
 		}
 		long elapsedSeconds = (System.nanoTime() - start) / 1_000_000_000L + 1;
+		System.out.printf("unknown-kid flood: 50 forged kids in <%d s, %d JWKS fetches%n", elapsedSeconds,
+				idp.jwksFetches() - fetchesBefore);
 		// Nimbus' rate limiter allows two fetches per interval (1 s here); the scheduled background
 		// refresh (every 2 s here) may add one. Unlimited, the flood would cause 50.
 		assertThat(idp.jwksFetches() - fetchesBefore).isLessThanOrEqualTo((int) (2 * elapsedSeconds + elapsedSeconds / 2 + 1));
@@ -110,7 +171,7 @@ class IssuerKeysIntegrationTests {
 	}
 
 	@Test
-	@Order(3)
+	@Order(4)
 	void tokenWhenJwksSlowThenCachedKeysServeWithoutWaiting() throws Exception {
 		idp.publish(List.of(idp.key()), 3000);
 		try {
@@ -127,7 +188,7 @@ class IssuerKeysIntegrationTests {
 	}
 
 	@Test
-	@Order(4)
+	@Order(5)
 	void tokenWhenIdpDownAfterWarmUpThenCachedKeysKeepServingAndStalenessIsCounted() throws Exception {
 		assertThat(call(token(idp.key()))).isEqualTo(200);
 		idp.outage();

@@ -90,6 +90,11 @@ public final class TestIdp implements AutoCloseable {
 		return this.key;
 	}
 
+	/** Signs {@link #token()} with this key from now on (publishing is separate: {@link #publish(List)}). */
+	public void use(RSAKey key) {
+		this.key = key;
+	}
+
 	/** The JWKS and discovery URLs answer 503 from now on. */
 	public void outage() {
 		this.server.stubFor(get(JWKS_PATH).willReturn(aResponse().withStatus(503)));
