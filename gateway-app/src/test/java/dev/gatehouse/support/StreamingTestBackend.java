@@ -28,6 +28,8 @@ import com.sun.net.httpserver.HttpServer;
  * <li>{@code /truncated}: declares 100 bytes, sends 10, closes</li>
  * <li>{@code /headers-then-reset}: declares 100 bytes, sends none, closes</li>
  * <li>{@code /idle-events}: SSE headers, then silence for 30 s</li>
+ * <li>{@code /held-events}: SSE headers and one event, then a comment every 250 ms for as long as the
+ * connection lives, counted in {@link #heldStreams()}</li>
  * <li>{@code /stall-body}: a JSON body announced as 100 bytes, 10 sent, then silence for 30 s</li>
  * </ul>
  * Every request is counted by path ({@link #requests(String)}).
@@ -42,11 +44,13 @@ public final class StreamingTestBackend implements AutoCloseable {
 
 	private final AtomicInteger completeBodies = new AtomicInteger();
 
+	private final AtomicInteger heldStreams = new AtomicInteger();
+
 	private final java.util.Map<String, AtomicInteger> requests = new java.util.concurrent.ConcurrentHashMap<>();
 
 	public StreamingTestBackend() {
 		try {
-			this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+			this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 2048);
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException(ex);
@@ -82,6 +86,26 @@ public final class StreamingTestBackend implements AutoCloseable {
 			exchange.getResponseBody().flush();
 			sleep(30_000);
 			exchange.close();
+		});
+		this.server.createContext("/held-events", (exchange) -> {
+			exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+			exchange.sendResponseHeaders(200, 0);
+			this.heldStreams.incrementAndGet();
+			try (OutputStream out = exchange.getResponseBody()) {
+				out.write("id: 0\ndata: {\"held\":true}\n\n".getBytes(StandardCharsets.UTF_8));
+				out.flush();
+				for (int i = 0; i < 240; i++) {
+					sleep(250);
+					out.write(": still here\n\n".getBytes(StandardCharsets.UTF_8));
+					out.flush();
+				}
+			}
+			catch (IOException ex) {
+				// the gateway closed the upstream stream
+			}
+			finally {
+				this.heldStreams.decrementAndGet();
+			}
 		});
 		this.server.createContext("/late-events", (exchange) -> events(exchange, 2000));
 		this.server.createContext("/etag-events", (exchange) -> {
@@ -147,6 +171,11 @@ public final class StreamingTestBackend implements AutoCloseable {
 
 	public int closedStreams() {
 		return this.closedStreams.get();
+	}
+
+	/** How many {@code /held-events} streams are open. */
+	public int heldStreams() {
+		return this.heldStreams.get();
 	}
 
 	/** How many {@code /body-size} request bodies arrived whole. */
