@@ -23,9 +23,12 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -189,7 +192,9 @@ class IssuerKeysIntegrationTests {
 
 	@Test
 	@Order(5)
-	void tokenWhenIdpDownAfterWarmUpThenCachedKeysKeepServingAndStalenessIsCounted() throws Exception {
+	@ExtendWith(OutputCaptureExtension.class)
+	void tokenWhenIdpDownAfterWarmUpThenCachedKeysKeepServingAndStalenessIsCountedAndLogged(CapturedOutput output)
+			throws Exception {
 		assertThat(call(token(idp.key()))).isEqualTo(200);
 		idp.outage();
 		for (int i = 0; i < 8; i++) {
@@ -199,6 +204,7 @@ class IssuerKeysIntegrationTests {
 		assertThat(this.registry.get(GatehouseMeters.JWKS_STALE).tag("issuer", "corp").counter().count()).isPositive();
 		assertThat(this.registry.get(GatehouseMeters.JWKS_FETCHES).tags("issuer", "corp", "result", "failure").counter()
 			.count()).isPositive();
+		assertThat(output.getOut()).containsOnlyOnce("JWKS of issuer corp unreachable; serving cached keys for at most");
 	}
 
 	static String token(RSAKey key) {
