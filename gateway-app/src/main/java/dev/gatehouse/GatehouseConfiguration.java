@@ -5,12 +5,15 @@ import java.time.Clock;
 import io.micrometer.core.instrument.MeterRegistry;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 
 import dev.gatehouse.config.GatehouseConfigurationLoader;
 import dev.gatehouse.config.GatehouseProperties;
+import dev.gatehouse.observability.AuditFilter;
 import dev.gatehouse.observability.GatehouseMeters;
 import dev.gatehouse.observability.IssuerKeysHealthIndicator;
 import dev.gatehouse.observability.RouteObservationConvention;
@@ -55,6 +58,14 @@ class GatehouseConfiguration {
 	@Bean
 	RouteTable routeTable(GatehouseProperties properties, TrustedIssuers trustedIssuers) {
 		return Routes.compile(properties, trustedIssuers);
+	}
+
+	/** Outermost on the public port (inside the observation filter): correlation id and audit event. */
+	@Bean
+	FilterRegistrationBean<AuditFilter> auditFilter() {
+		FilterRegistrationBean<AuditFilter> registration = new FilterRegistrationBean<>(new AuditFilter());
+		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 2);
+		return registration;
 	}
 
 	@Bean

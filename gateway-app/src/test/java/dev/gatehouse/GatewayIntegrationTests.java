@@ -288,7 +288,8 @@ class GatewayIntegrationTests {
 			var result = client.callTool(new CallToolRequest("echo", Map.of("text", "hello")));
 			assertThat(((TextContent) result.content().get(0)).text()).isEqualTo("hello");
 		}
-		List<McpTestServer.Received> seen = mcp.received().subList(before, mcp.received().size());
+		List<McpTestServer.Received> received = List.copyOf(mcp.received());
+		List<McpTestServer.Received> seen = received.subList(before, received.size());
 		assertThat(seen).hasSizeGreaterThanOrEqualTo(3);
 		assertThat(seen).noneMatch((r) -> r.hasHeader("Authorization") || r.hasHeader("Cookie")
 				|| r.hasHeader("X-Forwarded-For") || r.hasHeader("Forwarded"));
@@ -376,6 +377,12 @@ class GatewayIntegrationTests {
 		HttpResponse<String> metrics = get(management + "/actuator/prometheus");
 		assertThat(metrics.statusCode()).isEqualTo(200);
 		assertThat(metrics.body()).contains("gatehouse_auth_decisions_total{outcome=\"rejected\",reason=\"token_missing\",route=\"test\"}");
+		// latency histograms (auth and upstream apart) and the age of each issuer's keys
+		post("/mcp/test", validToken(), INITIALIZE);
+		metrics = get(management + "/actuator/prometheus");
+		assertThat(metrics.body()).contains("gatehouse_auth_duration_seconds_bucket{route=\"test\",le=")
+			.contains("gatehouse_upstream_duration_seconds_bucket{route=\"test\",le=")
+			.containsPattern("gatehouse_jwks_age_seconds\\{issuer=\"corp\"} [0-9.]+");
 		assertThat(get(management + "/actuator/health/liveness").statusCode()).isEqualTo(200);
 		// the "down" issuer never loads keys: not ready, but alive
 		assertThat(get(management + "/actuator/health/readiness").statusCode()).isEqualTo(503);

@@ -21,6 +21,7 @@ import org.springframework.security.web.access.AccessDeniedHandler;
 
 import dev.gatehouse.observability.GatehouseMeters;
 import dev.gatehouse.refusal.Reason;
+import dev.gatehouse.observability.RequestAudit;
 import dev.gatehouse.refusal.Rejections;
 import dev.gatehouse.refusal.TokenRejectedException;
 import dev.gatehouse.routing.RequestRoute;
@@ -78,6 +79,10 @@ public final class RejectionResponder implements AuthenticationEntryPoint, Acces
 		String routeId = (route != null) ? route.id() : "none";
 		logger.debug("Refused {} {} on route {}: {}", request.getMethod(), request.getRequestURI(), routeId, reason.code());
 		this.meters.rejected(routeId, reason);
+		RequestAudit audit = RequestAudit.of(request);
+		if (audit != null) {
+			audit.refused(reason.code());
+		}
 		if (response.isCommitted()) {
 			return;
 		}
@@ -118,6 +123,7 @@ public final class RejectionResponder implements AuthenticationEntryPoint, Acces
 	private static String defaultError(Reason reason) {
 		return switch (reason.status()) {
 			case NOT_FOUND -> "not_found";
+			case MISDIRECTED_REQUEST -> "misdirected_request";
 			case SERVICE_UNAVAILABLE -> "temporarily_unavailable";
 			case UNAUTHORIZED -> "unauthorized";
 			default -> "access_denied";

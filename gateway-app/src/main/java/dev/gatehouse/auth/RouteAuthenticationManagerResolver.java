@@ -6,6 +6,8 @@ import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.authentication.AuthenticationManagerResolver;
 import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthenticationToken;
 
+import dev.gatehouse.observability.GatehouseMeters;
+import dev.gatehouse.observability.RequestAudit;
 import dev.gatehouse.refusal.Reason;
 import dev.gatehouse.refusal.TokenRejectedException;
 import dev.gatehouse.routing.RequestRoute;
@@ -22,8 +24,11 @@ final class RouteAuthenticationManagerResolver implements AuthenticationManagerR
 
 	private final AccessTokenVerifier verifier;
 
-	RouteAuthenticationManagerResolver(AccessTokenVerifier verifier) {
+	private final GatehouseMeters meters;
+
+	RouteAuthenticationManagerResolver(AccessTokenVerifier verifier, GatehouseMeters meters) {
 		this.verifier = verifier;
+		this.meters = meters;
 	}
 
 	@Override
@@ -31,12 +36,22 @@ final class RouteAuthenticationManagerResolver implements AuthenticationManagerR
 		Route route = RequestRoute.of(request);
 		return (authentication) -> {
 			String bearer = ((BearerTokenAuthenticationToken) authentication).getToken();
-			VerifiedToken token = this.verifier.verify(bearer, route.issuers());
-			Reason unbound = route.policy().checkBinding(token);
-			if (unbound != null) {
-				throw new TokenRejectedException(unbound);
+			long start = System.nanoTime();
+			try {
+				VerifiedToken token = this.verifier.verify(bearer, route.issuers());
+				RequestAudit audit = RequestAudit.of(request);
+				if (audit != null) {
+					audit.authenticated(token.issuer(), token.subject(), token.clientId());
+				}
+				Reason unbound = route.policy().checkBinding(token);
+				if (unbound != null) {
+					throw new TokenRejectedException(unbound);
+				}
+				return new GatehouseAuthentication(route.id(), token);
 			}
-			return new GatehouseAuthentication(route.id(), token);
+			finally {
+				this.meters.authDuration(route.id(), System.nanoTime() - start);
+			}
 		};
 	}
 

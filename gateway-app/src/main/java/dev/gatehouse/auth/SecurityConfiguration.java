@@ -83,7 +83,7 @@ class SecurityConfiguration {
 			.addFilterBefore(new RouteResolutionFilter(routes, responder), BearerTokenAuthenticationFilter.class)
 			.addFilterAfter(new SessionBindingFilter(sessions, responder), AuthorizationFilter.class)
 			.oauth2ResourceServer((resourceServer) -> resourceServer
-				.authenticationManagerResolver(new RouteAuthenticationManagerResolver(verifier))
+				.authenticationManagerResolver(new RouteAuthenticationManagerResolver(verifier, meters))
 				.bearerTokenResolver(new StrictBearerTokenResolver())
 				.authenticationEntryPoint(responder)
 				.accessDeniedHandler(responder))

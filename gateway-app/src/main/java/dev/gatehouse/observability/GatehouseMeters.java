@@ -3,10 +3,14 @@ package dev.gatehouse.observability;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 
 import dev.gatehouse.refusal.Reason;
 
@@ -26,12 +30,23 @@ public final class GatehouseMeters {
 
 	public static final String JWKS_STALE = "gatehouse.jwks.stale";
 
+	public static final String AUTH_DURATION = "gatehouse.auth.duration";
+
+	public static final String UPSTREAM_DURATION = "gatehouse.upstream.duration";
+
+	public static final String JWKS_AGE = "gatehouse.jwks.age";
+
 	private final MeterRegistry registry;
 
 	private final Map<String, AtomicInteger> activeStreams = new ConcurrentHashMap<>();
 
 	/** Counters by name and tag values: looked up per request, built once. */
 	private final Map<List<String>, Counter> counters = new ConcurrentHashMap<>();
+
+	private final Map<List<String>, Timer> timers = new ConcurrentHashMap<>();
+
+	/** Per issuer, when its JWK Set was last fetched successfully ({@link System#nanoTime()}). */
+	private final Map<String, AtomicLong> lastJwksSuccess = new ConcurrentHashMap<>();
 
 	public GatehouseMeters(MeterRegistry registry) {
 		this.registry = registry;
@@ -58,6 +73,35 @@ public final class GatehouseMeters {
 
 	public void jwksFetch(String issuer, String result) {
 		counter(JWKS_FETCHES, "JWK Set fetches per issuer, by result", "issuer", issuer, "result", result).increment();
+		if ("success".equals(result)) {
+			this.lastJwksSuccess.computeIfAbsent(issuer, (name) -> {
+				AtomicLong last = new AtomicLong();
+				Gauge.builder(JWKS_AGE, last, (at) -> (System.nanoTime() - at.get()) / 1e9)
+					.description("Seconds since the issuer's JWK Set was last fetched successfully (grows while the IdP is down)")
+					.baseUnit("seconds")
+					.tag("issuer", name)
+					.register(this.registry);
+				return last;
+			}).set(System.nanoTime());
+		}
+	}
+
+	/** Time to verify a token and check its binding to the route (signature, lifetime, audience, client). */
+	public void authDuration(String route, long nanos) {
+		timer(AUTH_DURATION, "Token verification time per route", route).record(nanos, TimeUnit.NANOSECONDS);
+	}
+
+	/** Time from sending a request upstream to its response headers (or the failure). */
+	public void upstreamDuration(String route, long nanos) {
+		timer(UPSTREAM_DURATION, "Upstream time to response headers per route", route).record(nanos, TimeUnit.NANOSECONDS);
+	}
+
+	private Timer timer(String name, String description, String route) {
+		return this.timers.computeIfAbsent(List.of(name, route), (k) -> Timer.builder(name)
+			.description(description)
+			.tag("route", route)
+			.publishPercentileHistogram()
+			.register(this.registry));
 	}
 
 	private Counter counter(String name, String description, String... tags) {

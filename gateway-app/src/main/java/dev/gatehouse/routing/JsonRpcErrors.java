@@ -3,8 +3,6 @@ package dev.gatehouse.routing;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import tools.jackson.core.JsonParser;
-import tools.jackson.core.JsonToken;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.cloud.gateway.server.mvc.handler.GatewayServerResponse;
@@ -13,7 +11,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.servlet.function.ServerResponse;
 
-/** JSON-RPC 2.0 error responses (§5) for requests the proxy cannot complete, and request ids to put in them. */
+/** JSON-RPC 2.0 error responses (§5) for requests the proxy cannot complete. */
 final class JsonRpcErrors {
 
 	/** JSON-RPC 2.0 §5.1: the request is not a valid request. */
@@ -38,40 +36,14 @@ final class JsonRpcErrors {
 		return JSON.writeValueAsBytes(body(id, code, message));
 	}
 
-	/**
-	 * Reads the top-level {@code id} of a JSON-RPC request from the start of its body, token by token,
-	 * so that the id is found in a body cut short (only its first bytes are kept).
-	 * @return the request's string or number {@code id}, or {@code null} (absent before the cut,
-	 * batch, not JSON)
-	 */
-	static Object idOf(byte[] body) {
-		try (JsonParser parser = JSON.createParser(body)) {
-			if (parser.nextToken() != JsonToken.START_OBJECT) {
-				return null;
-			}
-			for (JsonToken token = parser.nextToken(); token == JsonToken.PROPERTY_NAME; token = parser.nextToken()) {
-				JsonToken value = parser.nextToken();
-				if ("id".equals(parser.currentName())) {
-					return switch (value) {
-						case VALUE_STRING -> parser.getString();
-						case VALUE_NUMBER_INT -> parser.getNumberValue();
-						default -> null;
-					};
-				}
-				parser.skipChildren();
-			}
-		}
-		catch (RuntimeException ex) {
-			// truncated before the id, or not JSON: the error goes out without an id
-		}
-		return null;
-	}
-
 	private static Map<String, Object> body(Object id, int code, String message) {
 		Map<String, Object> error = new LinkedHashMap<>();
 		error.put("jsonrpc", "2.0");
 		error.put("id", id);
-		error.put("error", Map.of("code", code, "message", message));
+		Map<String, Object> detail = new LinkedHashMap<>();
+		detail.put("code", code);
+		detail.put("message", message);
+		error.put("error", detail);
 		return error;
 	}
 

@@ -10,6 +10,8 @@ import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.http.HttpHeaders;
 
+import dev.gatehouse.observability.RequestAudit;
+
 /**
  * Which headers cross the gateway. Everything passes unchanged ({@code Accept}, {@code Content-Type},
  * {@code Mcp-Session-Id}, {@code MCP-Protocol-Version}, {@code Last-Event-ID}, every other
@@ -38,7 +40,11 @@ final class ProxyHeaders {
 	private ProxyHeaders() {
 	}
 
-	/** The client's headers as they go upstream, read raw from the servlet request. */
+	/**
+	 * The client's headers as they go upstream, read raw from the servlet request, plus the gateway's
+	 * own {@code X-Request-Id}, set last so that no client header (nor a {@code Connection} token)
+	 * can remove or replace it.
+	 */
 	static HttpHeaders request(HttpServletRequest request) {
 		Set<String> connectionTokens = connectionTokens(Collections.list(request.getHeaders(HttpHeaders.CONNECTION)));
 		HttpHeaders headers = new HttpHeaders();
@@ -48,6 +54,10 @@ final class ProxyHeaders {
 					&& lower.indexOf('_') < 0 && !connectionTokens.contains(lower)) {
 				headers.addAll(name, Collections.list(request.getHeaders(name)));
 			}
+		}
+		RequestAudit audit = RequestAudit.of(request);
+		if (audit != null) {
+			headers.set(RequestAudit.REQUEST_ID_HEADER, audit.requestId());
 		}
 		return headers;
 	}

@@ -32,6 +32,7 @@ import org.springframework.web.servlet.function.ServerResponse;
 
 import dev.gatehouse.config.GatehouseProperties.UpstreamProperties;
 import dev.gatehouse.observability.GatehouseMeters;
+import dev.gatehouse.observability.RequestAudit;
 
 /**
  * The gateway's exchange with an upstream MCP server, on the JDK {@link HttpClient}: HTTP/1.1 only
@@ -88,6 +89,8 @@ public final class StreamingProxyExchange implements ProxyExchange, SmartLifecyc
 	public ServerResponse exchange(Request request) {
 		HttpServletRequest servletRequest = request.getServerRequest().servletRequest();
 		String routeId = routeId(servletRequest);
+		RequestAudit audit = RequestAudit.of(servletRequest);
+		long start = System.nanoTime();
 		CapturingInputStream body = null;
 		LimitedInputStream limited = null;
 		HttpResponse<InputStream> response;
@@ -102,7 +105,7 @@ public final class StreamingProxyExchange implements ProxyExchange, SmartLifecyc
 				CapturingInputStream captured = new CapturingInputStream(limited, CAPTURE_LIMIT);
 				body = captured;
 				if (length > this.maxRequestBody) {
-					return tooLarge(routeId, captured);
+					return tooLarge(routeId, captured, audit);
 				}
 				HttpRequest.BodyPublisher stream = HttpRequest.BodyPublishers.ofInputStream(() -> captured);
 				publisher = (length >= 0) ? HttpRequest.BodyPublishers.fromPublisher(stream, length) : stream;
@@ -112,21 +115,30 @@ public final class StreamingProxyExchange implements ProxyExchange, SmartLifecyc
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			return failed(routeId, UpstreamFailure.UNAVAILABLE, body);
+			return failed(routeId, UpstreamFailure.UNAVAILABLE, body, audit);
 		}
 		catch (IOException | RuntimeException ex) {
 			if (limited != null && limited.exceeded()) {
-				return tooLarge(routeId, body);
+				return tooLarge(routeId, body, audit);
 			}
+			this.meters.upstreamDuration(routeId, System.nanoTime() - start);
 			UpstreamFailure failure = UpstreamFailure.of(ex);
 			logger.debug("Upstream exchange of route {} failed: {} ({})", routeId, failure, ex.getClass().getSimpleName());
-			return failed(routeId, failure, body);
+			return failed(routeId, failure, body, audit);
 		}
+		this.meters.upstreamDuration(routeId, System.nanoTime() - start);
 		int status = response.statusCode();
+		if (audit != null) {
+			audit.upstream(status);
+			if (body != null) {
+				JsonRpcPeek peek = JsonRpcPeek.of(body.captured());
+				audit.mcp(peek.method(), peek.tool());
+			}
+		}
 		if (status == HttpStatus.UNAUTHORIZED.value() || status == HttpStatus.PROXY_AUTHENTICATION_REQUIRED.value()) {
 			close(response.body());
 			logger.debug("Upstream of route {} refused the gateway with {}", routeId, status);
-			return failed(routeId, UpstreamFailure.GATEWAY_REFUSED, body);
+			return failed(routeId, UpstreamFailure.GATEWAY_REFUSED, body, audit);
 		}
 		this.meters.upstreamResponse(routeId, status);
 		return respond(request, routeId, response, body);
@@ -148,7 +160,7 @@ public final class StreamingProxyExchange implements ProxyExchange, SmartLifecyc
 									HttpMethod.GET.matches(servletRequest.getMethod()));
 						}
 						else {
-							copy(response.body(), servletResponse, routeId, body);
+							copy(response.body(), servletRequest, servletResponse, routeId, body);
 						}
 						return null;
 					}),
@@ -188,7 +200,8 @@ public final class StreamingProxyExchange implements ProxyExchange, SmartLifecyc
 	 * connection is aborted (an exception reaches the container), so the client sees a truncated
 	 * response, not a complete wrong one. A client that left just ends the copy.
 	 */
-	private void copy(InputStream upstream, HttpServletResponse response, String routeId, CapturingInputStream body)
+	private void copy(InputStream upstream, HttpServletRequest request, HttpServletResponse response, String routeId,
+			CapturingInputStream body)
 			throws IOException {
 		AtomicLong lastRead = new AtomicLong(System.nanoTime());
 		AtomicBoolean stalled = new AtomicBoolean();
@@ -204,7 +217,7 @@ public final class StreamingProxyExchange implements ProxyExchange, SmartLifecyc
 				catch (IOException ex) {
 					UpstreamFailure failure = stalled.get() ? UpstreamFailure.TIMEOUT : UpstreamFailure.BAD_GATEWAY;
 					if (!response.isCommitted()) {
-						writeFailure(response, routeId, body, failure);
+						writeFailure(request, response, routeId, body, failure);
 						return;
 					}
 					throw new IOException("upstream of route " + routeId + " failed mid-response: " + failure, ex);
@@ -246,14 +259,18 @@ public final class StreamingProxyExchange implements ProxyExchange, SmartLifecyc
 		}
 	}
 
-	private void writeFailure(HttpServletResponse response, String routeId, CapturingInputStream body,
-			UpstreamFailure failure) throws IOException {
+	private void writeFailure(HttpServletRequest request, HttpServletResponse response, String routeId,
+			CapturingInputStream body, UpstreamFailure failure) throws IOException {
 		this.meters.upstreamResponse(routeId, failure.status().value());
 		response.reset();
 		response.setStatus(failure.status().value());
 		response.setContentType(MediaType.APPLICATION_JSON_VALUE);
 		response.setHeader(HttpHeaders.CACHE_CONTROL, "no-store");
-		Object id = (body != null) ? JsonRpcErrors.idOf(body.captured()) : null;
+		RequestAudit audit = RequestAudit.of(request);
+		if (audit != null) {
+			audit.failed(failure.code());
+		}
+		Object id = (body != null) ? JsonRpcPeek.of(body.captured()).id() : null;
 		response.getOutputStream()
 			.write(JsonRpcErrors.bytes(id, JsonRpcErrors.UPSTREAM_FAILED, failure.message()));
 	}
@@ -262,17 +279,27 @@ public final class StreamingProxyExchange implements ProxyExchange, SmartLifecyc
 	 * 413 for a body over the limit, before or while it was being forwarded (a chunked one is cut
 	 * off mid-stream, so the backend never gets it whole).
 	 */
-	private ServerResponse tooLarge(String routeId, CapturingInputStream body) {
+	private ServerResponse tooLarge(String routeId, CapturingInputStream body, RequestAudit audit) {
 		logger.debug("Request body for route {} exceeds {} bytes", routeId, this.maxRequestBody);
 		this.meters.upstreamResponse(routeId, HttpStatus.CONTENT_TOO_LARGE.value());
-		Object id = JsonRpcErrors.idOf(body.captureRest());
+		JsonRpcPeek peek = JsonRpcPeek.of(body.captureRest());
+		if (audit != null) {
+			audit.refused("request_too_large");
+			audit.mcp(peek.method(), peek.tool());
+		}
+		Object id = peek.id();
 		return JsonRpcErrors.response(HttpStatus.CONTENT_TOO_LARGE, id, JsonRpcErrors.INVALID_REQUEST,
 				"Request body exceeds the gateway's limit of " + this.maxRequestBody + " bytes");
 	}
 
-	private ServerResponse failed(String routeId, UpstreamFailure failure, CapturingInputStream body) {
+	private ServerResponse failed(String routeId, UpstreamFailure failure, CapturingInputStream body, RequestAudit audit) {
 		this.meters.upstreamResponse(routeId, failure.status().value());
-		Object id = (body != null) ? JsonRpcErrors.idOf(body.captureRest()) : null;
+		JsonRpcPeek peek = (body != null) ? JsonRpcPeek.of(body.captureRest()) : JsonRpcPeek.NOTHING;
+		if (audit != null) {
+			audit.failed(failure.code());
+			audit.mcp(peek.method(), peek.tool());
+		}
+		Object id = peek.id();
 		return JsonRpcErrors.response(failure.status(), id, JsonRpcErrors.UPSTREAM_FAILED, failure.message());
 	}
 

@@ -15,21 +15,29 @@ import org.springframework.http.HttpStatus;
  */
 enum UpstreamFailure {
 
-	UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "Upstream MCP server unavailable"),
+	UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "upstream_unavailable", "Upstream MCP server unavailable"),
 
-	TIMEOUT(HttpStatus.GATEWAY_TIMEOUT, "Upstream MCP server timed out"),
+	TIMEOUT(HttpStatus.GATEWAY_TIMEOUT, "upstream_timeout", "Upstream MCP server timed out"),
 
-	BAD_GATEWAY(HttpStatus.BAD_GATEWAY, "Upstream MCP server failed"),
+	BAD_GATEWAY(HttpStatus.BAD_GATEWAY, "upstream_failed", "Upstream MCP server failed"),
 
-	GATEWAY_REFUSED(HttpStatus.BAD_GATEWAY, "Upstream MCP server refused the gateway");
+	GATEWAY_REFUSED(HttpStatus.BAD_GATEWAY, "upstream_refused_gateway", "Upstream MCP server refused the gateway");
 
 	private final HttpStatus status;
 
+	private final String code;
+
 	private final String message;
 
-	UpstreamFailure(HttpStatus status, String message) {
+	UpstreamFailure(HttpStatus status, String code, String message) {
 		this.status = status;
+		this.code = code;
 		this.message = message;
+	}
+
+	/** The stable code in the audit event's {@code reason}. */
+	String code() {
+		return this.code;
 	}
 
 	HttpStatus status() {

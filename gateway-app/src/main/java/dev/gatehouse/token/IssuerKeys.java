@@ -12,7 +12,9 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.JWKMatcher;
+import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.JWKSelector;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.jwk.source.OutageTolerantJWKSetSource;
@@ -58,6 +60,13 @@ final class IssuerKeys implements AutoCloseable {
 
 	private final JWSVerificationKeySelector<SecurityContext> selector;
 
+	private final Set<JWSAlgorithm> algorithms;
+
+	/** How long after its fetch the last-known key set may still answer: cache lifetime plus outage tolerance. */
+	private final long lastKnownLifetimeNanos;
+
+	private volatile LastKnown lastKnown;
+
 	IssuerKeys(String issuerName, URI jwksUri, Set<JWSAlgorithm> algorithms, JwksProperties jwks,
 			GatehouseMeters meters) {
 		var retriever = new DefaultResourceRetriever(CONNECT_TIMEOUT_MS, READ_TIMEOUT_MS, SIZE_LIMIT_BYTES);
@@ -74,7 +83,11 @@ final class IssuerKeys implements AutoCloseable {
 		long refreshEvery = jwks.cacheTtl().toMillis();
 		long margin = Math.min(refreshEvery, MAX_REFRESH_MARGIN_MS);
 		long refreshTimeout = Math.min(READ_TIMEOUT_MS + CONNECT_TIMEOUT_MS, refreshEvery / 2);
-		this.source = JWKSourceBuilder.create(new MeteredJwkSetSource(url, issuerName, meters))
+		this.algorithms = algorithms;
+		this.lastKnownLifetimeNanos = java.util.concurrent.TimeUnit.MILLISECONDS
+			.toNanos(refreshEvery + margin + jwks.outageTolerance().toMillis());
+		this.source = JWKSourceBuilder
+			.create(new MeteredJwkSetSource(url, issuerName, meters, (set) -> this.lastKnown = new LastKnown(set, System.nanoTime())))
 			.cache(refreshEvery + margin, refreshTimeout)
 			.refreshAheadCache(margin, true)
 			.rateLimited(jwks.minRefreshInterval().toMillis(),
@@ -106,19 +119,43 @@ final class IssuerKeys implements AutoCloseable {
 	 */
 	List<Key> select(JWSHeader header) {
 		try {
-			return this.selector.selectJWSKeys(header, null)
-				.stream()
-				.filter((key) -> !(key instanceof RSAKey rsa) || rsa.getModulus().bitLength() >= MIN_RSA_BITS)
-				.toList();
+			return usable(this.selector.selectJWSKeys(header, null));
 		}
 		catch (RateLimitReachedException ex) {
-			// an unknown kid while refreshes are rate-limited: cached keys still serve every known kid
-			return List.of();
+			// Nimbus' rate limiter sits above its outage cache: a look-up that needs a refresh while the
+			// limit is reached (an unknown-kid flood, or an expired cache during an IdP outage) fails
+			// even for a known kid. Answer it from the last fetched keys, within the same lifetime the
+			// cache and the outage tolerance would have given them; an unknown kid still finds nothing.
+			return selectFromLastKnown(header);
 		}
 		catch (KeySourceException | RuntimeException ex) {
 			// fail closed: whatever went wrong with the key source, no key means no access
 			throw new TokenRejectedException(Reason.KEYS_UNAVAILABLE);
 		}
+	}
+
+	private List<Key> selectFromLastKnown(JWSHeader header) {
+		LastKnown known = this.lastKnown;
+		if (known == null || System.nanoTime() - known.fetchedAt() > this.lastKnownLifetimeNanos) {
+			return List.of();
+		}
+		try {
+			return usable(new JWSVerificationKeySelector<>(this.algorithms, new ImmutableJWKSet<SecurityContext>(known.keys()))
+				.selectJWSKeys(header, null));
+		}
+		catch (KeySourceException | RuntimeException ex) {
+			return List.of();
+		}
+	}
+
+	/** RSA keys under 2048 bits are never used. */
+	private static List<Key> usable(List<? extends Key> keys) {
+		return keys.stream().filter((key) -> !(key instanceof RSAKey rsa) || rsa.getModulus().bitLength() >= MIN_RSA_BITS)
+			.map(Key.class::cast)
+			.toList();
+	}
+
+	private record LastKnown(JWKSet keys, long fetchedAt) {
 	}
 
 	@Override

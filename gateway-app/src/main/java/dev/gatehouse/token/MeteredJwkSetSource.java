@@ -1,6 +1,7 @@
 package dev.gatehouse.token;
 
 import java.io.IOException;
+import java.util.function.Consumer;
 
 import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.JWKSet;
@@ -13,7 +14,8 @@ import dev.gatehouse.observability.GatehouseMeters;
 
 /**
  * Counts every real JWK Set fetch by result (Nimbus' caching events do not report failed fetches),
- * wrapped directly around the URL source so cache hits are not counted.
+ * wrapped directly around the URL source so cache hits are not counted, and hands each successfully
+ * fetched set to a listener (the issuer's last-known keys).
  */
 final class MeteredJwkSetSource implements JWKSetSource<SecurityContext> {
 
@@ -23,10 +25,14 @@ final class MeteredJwkSetSource implements JWKSetSource<SecurityContext> {
 
 	private final GatehouseMeters meters;
 
-	MeteredJwkSetSource(JWKSetSource<SecurityContext> delegate, String issuer, GatehouseMeters meters) {
+	private final Consumer<JWKSet> fetched;
+
+	MeteredJwkSetSource(JWKSetSource<SecurityContext> delegate, String issuer, GatehouseMeters meters,
+			Consumer<JWKSet> fetched) {
 		this.delegate = delegate;
 		this.issuer = issuer;
 		this.meters = meters;
+		this.fetched = fetched;
 	}
 
 	@Override
@@ -36,6 +42,7 @@ final class MeteredJwkSetSource implements JWKSetSource<SecurityContext> {
 		try {
 			JWKSet set = this.delegate.getJWKSet(evaluator, currentTime, context);
 			result = "success";
+			this.fetched.accept(set);
 			return set;
 		}
 		catch (JWKSetParseException ex) {

@@ -107,7 +107,7 @@ class RejectionResponderTests {
 
 	@Test
 	void reasonsWhenCountedThenEachHasARowInTheStatusTable() {
-		assertThat(EnumSet.allOf(Reason.class)).hasSize(21);
+		assertThat(EnumSet.allOf(Reason.class)).hasSize(22);
 	}
 
 	@Test
@@ -141,6 +141,7 @@ class RejectionResponderTests {
 			case TOKEN_MISSING -> "unauthorized";
 			case CLAIM_RULE_FAILED, ORIGIN_NOT_ALLOWED -> "access_denied";
 			case NO_ROUTE, SESSION_NOT_FOUND -> "not_found";
+			case HOST_NOT_ALLOWED -> "misdirected_request";
 			case KEYS_UNAVAILABLE -> "temporarily_unavailable";
 			default -> reason.errorCode();
 		};
