@@ -1,7 +1,10 @@
 package dev.gatehouse.routing;
 
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
 import jakarta.servlet.DispatcherType;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.cloud.gateway.server.mvc.handler.GatewayRouterFunctions;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -20,8 +23,10 @@ import dev.gatehouse.observability.GatehouseMeters;
 class GatewayRoutesConfiguration {
 
 	@Bean(destroyMethod = "close")
-	StreamingProxyExchange streamingProxyExchange(GatehouseProperties properties, GatehouseMeters meters) {
-		return new StreamingProxyExchange(properties.upstream(), meters);
+	StreamingProxyExchange streamingProxyExchange(GatehouseProperties properties, GatehouseMeters meters,
+			ObjectProvider<Tracer> tracer, ObjectProvider<Propagator> propagator) {
+		return new StreamingProxyExchange(properties.upstream(), meters,
+				new TraceHeaders(tracer.getIfAvailable(), propagator.getIfAvailable()));
 	}
 
 	@Bean

@@ -72,7 +72,13 @@ public final class StreamingProxyExchange implements ProxyExchange, SmartLifecyc
 
 	private volatile boolean running;
 
+	private final TraceHeaders traceHeaders;
+
 	public StreamingProxyExchange(UpstreamProperties upstream, GatehouseMeters meters) {
+		this(upstream, meters, TraceHeaders.NONE);
+	}
+
+	StreamingProxyExchange(UpstreamProperties upstream, GatehouseMeters meters, TraceHeaders traceHeaders) {
 		this.client = HttpClient.newBuilder()
 			.version(HttpClient.Version.HTTP_1_1)
 			.followRedirects(HttpClient.Redirect.NEVER)
@@ -83,6 +89,7 @@ public final class StreamingProxyExchange implements ProxyExchange, SmartLifecyc
 		this.heartbeat = upstream.sseHeartbeat();
 		this.maxRequestBody = upstream.maxRequestBody().toBytes();
 		this.meters = meters;
+		this.traceHeaders = traceHeaders;
 	}
 
 	@Override
@@ -98,6 +105,7 @@ public final class StreamingProxyExchange implements ProxyExchange, SmartLifecyc
 			// headers arrive filtered by ProxyHeaders: nothing the JDK client manages itself
 			HttpRequest.Builder upstream = HttpRequest.newBuilder(request.getUri()).timeout(this.responseTimeout);
 			request.getHeaders().forEach((name, values) -> values.forEach((value) -> upstream.header(name, value)));
+			this.traceHeaders.inject(upstream);
 			HttpRequest.BodyPublisher publisher = HttpRequest.BodyPublishers.noBody();
 			if (hasBody(servletRequest)) {
 				long length = servletRequest.getContentLengthLong();
