@@ -33,8 +33,6 @@ public final class AccessTokenVerifier {
 
 	private static final Set<String> ACCEPTED_TYPES = Set.of("jwt", "at+jwt", "application/at+jwt");
 
-	/** RFC 7515 §7.1 compact serialization: base64url without padding; 3 parts (JWS) or 5 (JWE, refused later). */
-
 	private static final List<String> NUMERIC_DATES = List.of("exp", "nbf", "iat");
 
 	/** 9999-12-31T23:59:59Z: later is no date a real token carries. */
@@ -42,10 +40,20 @@ public final class AccessTokenVerifier {
 
 	private final JWSVerifierFactory verifierFactory = new DefaultJWSVerifierFactory();
 
+	/** Verified tokens kept for reuse (10,000 × ~2 KB: ~20 MB at most). */
+	static final int CACHE_ENTRIES = 10_000;
+
 	private final Clock clock;
 
+	private final VerifiedTokenCache cache;
+
 	public AccessTokenVerifier(Clock clock) {
+		this(clock, CACHE_ENTRIES);
+	}
+
+	AccessTokenVerifier(Clock clock, int cacheEntries) {
 		this.clock = clock;
+		this.cache = new VerifiedTokenCache(cacheEntries);
 	}
 
 	/**
@@ -55,6 +63,15 @@ public final class AccessTokenVerifier {
 	 * @throws TokenRejectedException with the first failing check's reason
 	 */
 	public VerifiedToken verify(String token, List<TrustedIssuer> issuers) {
+		VerifiedTokenCache.Entry cached = this.cache.get(token);
+		if (cached != null && issuers.contains(cached.issuer())) {
+			if (cached.issuer().selectKeys(cached.header()).contains(cached.key())) {
+				checkLifetime(cached.token().claims(), cached.issuer());
+				return cached.token();
+			}
+			// the key that verified it is gone (rotated out): verify from scratch
+			this.cache.remove(token);
+		}
 		SignedJWT jwt = parse(token);
 		checkType(jwt.getHeader().getType());
 		JWTClaimsSet claims = claims(jwt);
@@ -62,11 +79,13 @@ public final class AccessTokenVerifier {
 		if (!issuer.algorithms().contains(jwt.getHeader().getAlgorithm())) {
 			throw new TokenRejectedException(Reason.ALGORITHM_NOT_ALLOWED);
 		}
-		checkSignature(jwt, issuer.selectKeys(jwt.getHeader()));
+		java.security.Key key = checkSignature(jwt, issuer.selectKeys(jwt.getHeader()));
 		checkNumericDates(jwt);
 		checkLifetime(claims, issuer);
-		return new VerifiedToken(issuer.name(), stringClaim(claims, "sub"), firstString(claims, issuer.clientIdClaims()),
-				scopes(claims, issuer.scopeClaims()), audiences(claims), claims);
+		VerifiedToken verified = new VerifiedToken(issuer.name(), stringClaim(claims, "sub"),
+				firstString(claims, issuer.clientIdClaims()), scopes(claims, issuer.scopeClaims()), audiences(claims), claims);
+		this.cache.put(token, new VerifiedTokenCache.Entry(verified, issuer, jwt.getHeader(), key), this.clock.millis());
+		return verified;
 	}
 
 	private static SignedJWT parse(String token) {
@@ -150,7 +169,8 @@ public final class AccessTokenVerifier {
 		throw new TokenRejectedException(unresolved ? Reason.KEYS_UNAVAILABLE : Reason.ISSUER_NOT_ALLOWED);
 	}
 
-	private void checkSignature(SignedJWT jwt, List<java.security.Key> keys) {
+	/** @return the key that verified the signature */
+	private java.security.Key checkSignature(SignedJWT jwt, List<java.security.Key> keys) {
 		if (keys.isEmpty()) {
 			throw new TokenRejectedException(Reason.UNKNOWN_KEY);
 		}
@@ -158,7 +178,7 @@ public final class AccessTokenVerifier {
 		for (java.security.Key key : keys) {
 			try {
 				if (jwt.verify(this.verifierFactory.createJWSVerifier(header, key))) {
-					return;
+					return key;
 				}
 			}
 			catch (JOSEException | RuntimeException ex) {

@@ -308,6 +308,58 @@ class AccessTokenVerifierTests {
 	}
 
 	@Test
+	void verifyWhenSameTokenAgainThenSameResultFromCacheUntilItExpires() {
+		MutableClock clock = new MutableClock(NOW);
+		AccessTokenVerifier cachingVerifier = new AccessTokenVerifier(clock, 100);
+		String token = token().expiresAt(NOW.plusSeconds(300)).sign();
+		VerifiedToken first = cachingVerifier.verify(token, List.of(corp));
+		assertThat(cachingVerifier.verify(token, List.of(corp))).isSameAs(first);
+		clock.now = NOW.plusSeconds(300).plus(SKEW).plusSeconds(1);
+		assertThatExceptionOfType(TokenRejectedException.class).isThrownBy(() -> cachingVerifier.verify(token, List.of(corp)))
+			.satisfies((ex) -> assertThat(ex.reason()).isEqualTo(Reason.TOKEN_EXPIRED));
+	}
+
+	@Test
+	void verifyWhenCachedTokenPresentedForRouteWithOtherIssuersThenIssuerNotAllowed() {
+		String token = token().sign();
+		this.verifier.verify(token, List.of(corp));
+		assertRejected(token, List.of(partner), Reason.ISSUER_NOT_ALLOWED);
+	}
+
+	@Test
+	void verifyWhenCacheDisabledThenVerifiedEachTime() {
+		AccessTokenVerifier uncached = new AccessTokenVerifier(Clock.fixed(NOW, ZoneOffset.UTC), 0);
+		String token = token().sign();
+		assertThat(uncached.verify(token, List.of(corp))).isNotSameAs(uncached.verify(token, List.of(corp)));
+	}
+
+	/** A clock the test moves. */
+	static final class MutableClock extends Clock {
+
+		volatile Instant now;
+
+		MutableClock(Instant now) {
+			this.now = now;
+		}
+
+		@Override
+		public ZoneOffset getZone() {
+			return ZoneOffset.UTC;
+		}
+
+		@Override
+		public Clock withZone(java.time.ZoneId zone) {
+			return this;
+		}
+
+		@Override
+		public Instant instant() {
+			return this.now;
+		}
+
+	}
+
+	@Test
 	void verifyWhenSeveralIssuersThenSelectedByIss() {
 		List<TrustedIssuer> both = List.of(corp, partner);
 		assertThat(this.verifier.verify(token().sign(), both).issuer()).isEqualTo("corp");
