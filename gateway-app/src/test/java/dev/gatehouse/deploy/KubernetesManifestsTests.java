@@ -43,6 +43,7 @@ import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.io.ClassPathResource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -104,8 +105,8 @@ class KubernetesManifestsTests {
 	void containerPortsWhenComparedWithApplicationYmlThenPublicAndManagementPorts(Installation installation) {
 		Container container = gatehouse(installation);
 		assertThat(container.getPorts()).extracting(ContainerPort::getName, ContainerPort::getContainerPort)
-			.containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("http", serverPort()),
-					org.assertj.core.groups.Tuple.tuple("management", managementPort()));
+			.containsExactlyInAnyOrder(tuple("http", serverPort()),
+					tuple("management", managementPort()));
 	}
 
 	@ParameterizedTest(name = "{0}")
@@ -281,7 +282,7 @@ class KubernetesManifestsTests {
 		});
 		assertThat(policy.getSpec().getEgress()).anySatisfy((rule) -> assertThat(rule.getPorts())
 			.extracting(NetworkPolicyPort::getProtocol, (port) -> port.getPort().getIntVal())
-			.contains(org.assertj.core.groups.Tuple.tuple("UDP", 53)));
+			.contains(tuple("UDP", 53)));
 		assertThat(egressPorts(policy)).contains(443);
 	}
 

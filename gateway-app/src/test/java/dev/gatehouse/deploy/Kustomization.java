@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 import org.yaml.snakeyaml.Yaml;
 
@@ -34,7 +35,7 @@ record Kustomization(Path directory, String namespace, List<Path> resourceFiles,
 		try (InputStream in = Files.newInputStream(file)) {
 			yaml = new Yaml().load(in);
 		}
-		Set<String> unknown = new java.util.TreeSet<>(yaml.keySet());
+		Set<String> unknown = new TreeSet<>(yaml.keySet());
 		unknown.removeAll(KNOWN_FIELDS);
 		if (!unknown.isEmpty()) {
 			throw new IllegalStateException(file + ": fields the manifest tests do not understand: " + unknown);
