@@ -3,6 +3,7 @@ package dev.gatehouse.config;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -19,8 +20,9 @@ import org.springframework.core.io.FileSystemResource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every example in the repository's {@code config/} folder must load: a new file is picked up
- * without touching this class.
+ * Every example in the repository's {@code config/} folder, and the configuration file of every
+ * Kubernetes overlay ({@code k8s/overlays/<name>/gatehouse.yaml}, which its ConfigMap is generated
+ * from), must load: a new file is picked up without touching this class.
  */
 class ExampleConfigurationsTests {
 
@@ -64,12 +66,26 @@ class ExampleConfigurationsTests {
 		assertThat(properties.routes()).containsKey(properties.rootMetadataRoute());
 	}
 
+	@Test
+	void examplesWhenListedThenKubernetesExampleOverlayConfigurationIncluded() throws IOException {
+		assertThat(examples()).anySatisfy((path) -> assertThat(path).endsWith(Path.of("k8s", "overlays", "example", "gatehouse.yaml")));
+	}
+
 	static List<Path> examples() throws IOException {
+		List<Path> examples = new ArrayList<>();
 		try (Stream<Path> files = Files.list(configDirectory())) {
-			return files.filter((path) -> path.toString().endsWith(".yaml") || path.toString().endsWith(".yml"))
+			files.filter((path) -> path.toString().endsWith(".yaml") || path.toString().endsWith(".yml"))
 				.sorted()
-				.toList();
+				.forEach(examples::add);
 		}
+		// kustomize reads only files below the kustomization, so each overlay keeps its own copy
+		Path overlays = configDirectory().resolveSibling("k8s").resolve("overlays");
+		if (Files.isDirectory(overlays)) {
+			try (Stream<Path> dirs = Files.list(overlays)) {
+				dirs.map((dir) -> dir.resolve("gatehouse.yaml")).filter(Files::exists).sorted().forEach(examples::add);
+			}
+		}
+		return examples;
 	}
 
 	private static GatehouseProperties load(String name) throws IOException {
