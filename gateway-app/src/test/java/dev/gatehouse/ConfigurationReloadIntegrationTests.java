@@ -328,6 +328,30 @@ class ConfigurationReloadIntegrationTests {
 			.asString()).isEqualTo("success");
 	}
 
+	@Test
+	@Order(4)
+	void reloadWhenNewIssuerCannotBeResolvedThenRefusedNamingIt(CapturedOutput output) throws Exception {
+		double failures = reloads("failure");
+		String current = moved(streamB.url(), backendA.url());
+		String unresolvable = current
+			.replace("      discovery-url: " + partner.discoveryUrl() + "\n", "      discovery-url: " + partner.discoveryUrl()
+					+ "\n    down:\n      discovery-url: http://127.0.0.1:1/.well-known/openid-configuration\n")
+			.replace("issuers: [corp, partner]", "issuers: [corp, partner, down]");
+		assertThat(unresolvable).contains("down:").contains("[corp, partner, down]");
+		volume.update(unresolvable);
+		awaitCount(() -> reloads("failure"), failures + 1);
+
+		String logged = output.getAll().substring(output.getAll().lastIndexOf("Configuration reload refused"));
+		System.out.println("Logged: " + logged.lines().limit(2).toList());
+		assertThat(logged).contains("gatehouse.issuers.down: issuer cannot be resolved (discovery and keys)");
+		assertThat(json.readTree(management("/actuator/health").body())
+			.at("/components/configuration/details/lastReload/problems")
+			.toString()).contains("gatehouse.issuers.down");
+		// gamma still trusts exactly corp and partner
+		assertThat(call("/mcp/gamma", partner.token().audience(origin + "/mcp/gamma").sign())).isEqualTo(200);
+		assertThat(management("/actuator/health/readiness").statusCode()).isEqualTo(200);
+	}
+
 	private double reloads(String result) {
 		Counter counter = this.registry.find(GatehouseMeters.CONFIG_RELOADS).tag("result", result).counter();
 		return (counter != null) ? counter.count() : 0;
