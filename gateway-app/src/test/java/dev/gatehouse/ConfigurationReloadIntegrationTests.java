@@ -316,6 +316,7 @@ class ConfigurationReloadIntegrationTests {
 		assertThat(management("/actuator/prometheus").body().lines()
 			.filter((line) -> line.startsWith("gatehouse_config_reloads_total{") && line.contains("result=\"failure\"")))
 			.hasSize(1);
+		assertThat(management("/actuator/prometheus").body()).contains("gatehouse_config_active_since_seconds");
 
 		// a valid file after the invalid one is applied: alpha back on A
 		volume.update(moved(streamB.url(), backendA.url()));
