@@ -17,15 +17,16 @@ import dev.gatehouse.observability.AuditFilter;
 import dev.gatehouse.observability.GatehouseMeters;
 import dev.gatehouse.observability.IssuerKeysHealthIndicator;
 import dev.gatehouse.observability.RouteObservationConvention;
-import dev.gatehouse.routing.RouteTable;
-import dev.gatehouse.routing.Routes;
+import dev.gatehouse.reload.ActiveConfiguration;
+import dev.gatehouse.reload.GatehouseRuntime;
 import dev.gatehouse.token.AccessTokenVerifier;
 import dev.gatehouse.token.IssuerKeyLoader;
 import dev.gatehouse.token.TrustedIssuers;
 
 /**
- * Loads the configuration once, validates it as a whole, and compiles it into the runtime objects
- * every request uses: trusted issuers, the route table and the token verifier.
+ * Loads the configuration at start-up, validates it as a whole, and compiles it into the runtime
+ * objects every request uses: trusted issuers, the route table and the token verifier. A reload
+ * ({@code dev.gatehouse.reload}) replaces the compiled configuration as a whole.
  */
 @Configuration(proxyBeanMethods = false)
 class GatehouseConfiguration {
@@ -40,7 +41,11 @@ class GatehouseConfiguration {
 		return new GatehouseMeters(registry);
 	}
 
-	@Bean(destroyMethod = "close")
+	/**
+	 * The issuers of the configuration at start-up, resolved in the background by
+	 * {@link IssuerKeyLoader}; closed by the {@link ActiveConfiguration} that holds them last.
+	 */
+	@Bean(destroyMethod = "")
 	TrustedIssuers trustedIssuers(GatehouseProperties properties, GatehouseMeters meters, JsonMapper json) {
 		return TrustedIssuers.compile(properties.issuers(), meters, json);
 	}
@@ -50,14 +55,15 @@ class GatehouseConfiguration {
 		return new IssuerKeyLoader(trustedIssuers);
 	}
 
-	@Bean
-	IssuerKeysHealthIndicator issuerKeysHealthIndicator(TrustedIssuers trustedIssuers) {
-		return new IssuerKeysHealthIndicator(trustedIssuers.all());
+	/** The configuration in force; a reload replaces it. Its issuers are closed after the web server stops. */
+	@Bean(destroyMethod = "close")
+	ActiveConfiguration activeConfiguration(GatehouseProperties properties, TrustedIssuers trustedIssuers) {
+		return new ActiveConfiguration(GatehouseRuntime.compile(properties, trustedIssuers));
 	}
 
 	@Bean
-	RouteTable routeTable(GatehouseProperties properties, TrustedIssuers trustedIssuers) {
-		return Routes.compile(properties, trustedIssuers);
+	IssuerKeysHealthIndicator issuerKeysHealthIndicator(ActiveConfiguration active) {
+		return new IssuerKeysHealthIndicator(() -> active.get().issuers().all());
 	}
 
 	/** Outermost on the public port (inside the observation filter): correlation id and audit event. */

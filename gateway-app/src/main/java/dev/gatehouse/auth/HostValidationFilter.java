@@ -2,6 +2,7 @@ package dev.gatehouse.auth;
 
 import java.io.IOException;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -20,11 +21,12 @@ import dev.gatehouse.refusal.Reason;
  */
 public final class HostValidationFilter extends OncePerRequestFilter {
 
-	private final AllowedHosts hosts;
+	private final Supplier<AllowedHosts> hosts;
 
 	private final RejectionResponder responder;
 
-	public HostValidationFilter(AllowedHosts hosts, RejectionResponder responder) {
+	/** @param hosts the hosts of the active configuration */
+	public HostValidationFilter(Supplier<AllowedHosts> hosts, RejectionResponder responder) {
 		this.hosts = hosts;
 		this.responder = responder;
 	}
@@ -32,7 +34,7 @@ public final class HostValidationFilter extends OncePerRequestFilter {
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
-		if (!this.hosts.allows(request.getHeader(HttpHeaders.HOST))) {
+		if (!this.hosts.get().allows(request.getHeader(HttpHeaders.HOST))) {
 			this.responder.reject(request, response, Reason.HOST_NOT_ALLOWED, Set.of());
 			return;
 		}

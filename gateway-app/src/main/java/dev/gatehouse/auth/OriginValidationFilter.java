@@ -2,6 +2,7 @@ package dev.gatehouse.auth;
 
 import java.io.IOException;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -20,12 +21,13 @@ import dev.gatehouse.refusal.Reason;
  */
 public final class OriginValidationFilter extends OncePerRequestFilter {
 
-	private final Set<String> allowedOrigins;
+	private final Supplier<Set<String>> allowedOrigins;
 
 	private final RejectionResponder responder;
 
-	public OriginValidationFilter(Set<String> allowedOrigins, RejectionResponder responder) {
-		this.allowedOrigins = Set.copyOf(allowedOrigins);
+	/** @param allowedOrigins the origins of the active configuration */
+	public OriginValidationFilter(Supplier<Set<String>> allowedOrigins, RejectionResponder responder) {
+		this.allowedOrigins = allowedOrigins;
 		this.responder = responder;
 	}
 
@@ -33,7 +35,7 @@ public final class OriginValidationFilter extends OncePerRequestFilter {
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
 		String origin = request.getHeader(HttpHeaders.ORIGIN);
-		if (origin != null && !this.allowedOrigins.contains(origin)) {
+		if (origin != null && !this.allowedOrigins.get().contains(origin)) {
 			this.responder.reject(request, response, Reason.ORIGIN_NOT_ALLOWED, Set.of());
 			return;
 		}

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import jakarta.servlet.DispatcherType;
 import tools.jackson.databind.json.JsonMapper;
@@ -28,6 +29,7 @@ import org.springframework.web.filter.CorsFilter;
 import dev.gatehouse.config.GatehouseProperties;
 import dev.gatehouse.metadata.ProtectedResourceMetadataFilter;
 import dev.gatehouse.observability.GatehouseMeters;
+import dev.gatehouse.reload.ActiveConfiguration;
 import dev.gatehouse.routing.Route;
 import dev.gatehouse.routing.RouteTable;
 import dev.gatehouse.routing.Routes;
@@ -64,20 +66,23 @@ class SecurityConfiguration {
 
 	@Bean
 	@Order(2)
-	SecurityFilterChain gatewaySecurityFilterChain(HttpSecurity http, GatehouseProperties properties, RouteTable routes,
+	SecurityFilterChain gatewaySecurityFilterChain(HttpSecurity http, ActiveConfiguration active,
 			AccessTokenVerifier verifier, RejectionResponder responder, GatehouseMeters meters, JsonMapper json,
 			SessionBindings sessions) {
-		Set<String> origins = new LinkedHashSet<>();
-		origins.add(Routes.publicOrigin(properties));
-		origins.addAll(properties.allowedOrigins());
+		// every part follows the configuration in force (a reload swaps it), derived once per configuration
+		Supplier<RouteTable> routes = () -> active.get().routes();
+		Supplier<Set<String>> origins = active.view((runtime) -> origins(runtime.properties()));
+		Supplier<UrlBasedCorsConfigurationSource> corsSources = active
+			.view((runtime) -> corsSource(runtime.routes(), List.copyOf(origins(runtime.properties()))));
+		Supplier<AllowedHosts> hosts = active.view((runtime) -> AllowedHosts.compile(runtime.properties()));
 		http.csrf((csrf) -> csrf.disable())
 			.requestCache((cache) -> cache.disable())
 			.sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 			.formLogin((form) -> form.disable())
 			.httpBasic((basic) -> basic.disable())
 			.logout((logout) -> logout.disable())
-			.cors((cors) -> cors.configurationSource(corsSource(routes, List.copyOf(origins))))
-			.addFilterBefore(new HostValidationFilter(AllowedHosts.compile(properties), responder), DisableEncodeUrlFilter.class)
+			.cors((cors) -> cors.configurationSource((request) -> corsSources.get().getCorsConfiguration(request)))
+			.addFilterBefore(new HostValidationFilter(hosts, responder), DisableEncodeUrlFilter.class)
 			.addFilterBefore(new ProtectedResourceMetadataFilter(routes, json), HeaderWriterFilter.class)
 			.addFilterBefore(new OriginValidationFilter(origins, responder), CorsFilter.class)
 			.addFilterBefore(new RouteResolutionFilter(routes, responder), BearerTokenAuthenticationFilter.class)
@@ -104,6 +109,13 @@ class SecurityConfiguration {
 	@Bean
 	RejectionResponder rejectionResponder(GatehouseMeters meters) {
 		return new RejectionResponder(meters);
+	}
+
+	private static Set<String> origins(GatehouseProperties properties) {
+		Set<String> origins = new LinkedHashSet<>();
+		origins.add(Routes.publicOrigin(properties));
+		origins.addAll(properties.allowedOrigins());
+		return Set.copyOf(origins);
 	}
 
 	/** CORS for browser-based MCP clients (MCP Streamable HTTP headers), for allowed origins only. */

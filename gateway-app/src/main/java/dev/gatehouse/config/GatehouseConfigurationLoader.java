@@ -22,7 +22,7 @@ public final class GatehouseConfigurationLoader {
 		CollectingBindHandler handler = new CollectingBindHandler();
 		GatehouseProperties properties = Binder.get(environment)
 			.bind("gatehouse", Bindable.of(GatehouseProperties.class), handler)
-			.orElseGet(() -> new GatehouseProperties(null, null, null, null, null, null, null));
+			.orElseGet(() -> new GatehouseProperties(null, null, null, null, null, null, null, null));
 		List<ConfigurationProblem> problems = new ArrayList<>(handler.problems());
 		// a value that did not convert is bound as null; "is required" would only repeat the problem
 		GatehouseConfigurationValidator.validate(properties)

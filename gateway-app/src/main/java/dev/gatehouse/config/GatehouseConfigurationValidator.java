@@ -67,6 +67,7 @@ final class GatehouseConfigurationValidator {
 		if (properties.upstream().maxRequestBody().toBytes() <= 0) {
 			problem("gatehouse.upstream.max-request-body", "must be a positive size, e.g. 4MB");
 		}
+		checkPositive("gatehouse.reload.poll-interval", properties.reload().pollInterval());
 		String root = properties.rootMetadataRoute();
 		if (root != null && !properties.routes().containsKey(root)) {
 			problem("gatehouse.root-metadata-route",

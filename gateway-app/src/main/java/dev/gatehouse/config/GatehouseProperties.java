@@ -29,11 +29,12 @@ import org.springframework.util.unit.DataSize;
  * {@code /.well-known/oauth-protected-resource}. Default: the only route when there is exactly one;
  * with several routes and none named, the root document is not served (404).
  * @param upstream how Gatehouse talks to backends.
+ * @param reload how changes to the configuration file are picked up while running.
  */
 @ConfigurationProperties("gatehouse")
 public record GatehouseProperties(URI publicUrl, Map<String, IssuerProperties> issuers,
 		Map<String, RouteProperties> routes, List<String> allowedOrigins, List<String> allowedHosts, String rootMetadataRoute,
-		UpstreamProperties upstream) {
+		UpstreamProperties upstream, ReloadProperties reload) {
 
 	/**
 	 * A {@code Host} value and an {@code allowed-hosts} entry: an RFC 3986 host (reg-name, IPv4 or a
@@ -47,6 +48,7 @@ public record GatehouseProperties(URI publicUrl, Map<String, IssuerProperties> i
 		allowedOrigins = (allowedOrigins != null) ? allowedOrigins : List.of();
 		allowedHosts = (allowedHosts != null) ? allowedHosts : List.of();
 		upstream = (upstream != null) ? upstream : new UpstreamProperties(null, null, null, null);
+		reload = (reload != null) ? reload : new ReloadProperties(null, null);
 	}
 
 	/**
@@ -69,6 +71,24 @@ public record GatehouseProperties(URI publicUrl, Map<String, IssuerProperties> i
 			responseTimeout = (responseTimeout != null) ? responseTimeout : Duration.ofMinutes(2);
 			sseHeartbeat = (sseHeartbeat != null) ? sseHeartbeat : Duration.ofSeconds(15);
 			maxRequestBody = (maxRequestBody != null) ? maxRequestBody : DataSize.ofMegabytes(4);
+		}
+
+	}
+
+	/**
+	 * Live configuration reload: the files given with {@code spring.config.additional-location} are
+	 * read every {@code poll-interval} and, when their content changed, validated, compiled and swapped
+	 * in. Both settings take effect at start-up only.
+	 *
+	 * @param enabled whether to watch the files. Default: true.
+	 * @param pollInterval how often the files are read (by content, so a Kubernetes ConfigMap update,
+	 * which swaps a symbolic link, is seen). Default: 2s.
+	 */
+	public record ReloadProperties(Boolean enabled, Duration pollInterval) {
+
+		public ReloadProperties {
+			enabled = (enabled != null) ? enabled : Boolean.TRUE;
+			pollInterval = (pollInterval != null) ? pollInterval : Duration.ofSeconds(2);
 		}
 
 	}

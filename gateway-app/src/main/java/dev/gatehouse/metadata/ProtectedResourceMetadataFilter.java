@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -31,13 +32,15 @@ import dev.gatehouse.token.TrustedIssuer;
  */
 public final class ProtectedResourceMetadataFilter extends OncePerRequestFilter {
 
-	private final RouteTable routes;
+	private final Supplier<RouteTable> routes;
 
 	private final JsonMapper json;
 
-	private final Map<String, byte[]> documents = new ConcurrentHashMap<>();
+	/** Documents by route id, for one route table: a reload starts afresh. */
+	private volatile Documents documents = new Documents(null);
 
-	public ProtectedResourceMetadataFilter(RouteTable routes, JsonMapper json) {
+	/** @param routes the active route table */
+	public ProtectedResourceMetadataFilter(Supplier<RouteTable> routes, JsonMapper json) {
 		this.routes = routes;
 		this.json = json;
 	}
@@ -50,7 +53,8 @@ public final class ProtectedResourceMetadataFilter extends OncePerRequestFilter 
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
-		Route route = this.routes.matchMetadata(request.getRequestURI());
+		RouteTable table = this.routes.get();
+		Route route = table.matchMetadata(request.getRequestURI());
 		response.setHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
 		if (route == null) {
 			response.sendError(HttpStatus.NOT_FOUND.value());
@@ -69,7 +73,7 @@ public final class ProtectedResourceMetadataFilter extends OncePerRequestFilter 
 			response.sendError(HttpStatus.METHOD_NOT_ALLOWED.value());
 			return;
 		}
-		byte[] body = document(route);
+		byte[] body = document(table, route);
 		response.setStatus(HttpStatus.OK.value());
 		response.setContentType(MediaType.APPLICATION_JSON_VALUE);
 		response.setHeader(HttpHeaders.CACHE_CONTROL, "public, max-age=300");
@@ -79,15 +83,20 @@ public final class ProtectedResourceMetadataFilter extends OncePerRequestFilter 
 		}
 	}
 
-	private byte[] document(Route route) {
-		byte[] cached = this.documents.get(route.id());
+	private byte[] document(RouteTable table, Route route) {
+		Documents documents = this.documents;
+		if (documents.table() != table) {
+			documents = new Documents(table);
+			this.documents = documents;
+		}
+		byte[] cached = documents.byRoute().get(route.id());
 		if (cached != null) {
 			return cached;
 		}
 		byte[] document = this.json.writeValueAsBytes(metadata(route));
 		// issuers named only by a discovery URL are final once discovered; cache from then on
 		if (route.issuers().stream().allMatch((issuer) -> issuer.issuerId() != null)) {
-			this.documents.put(route.id(), document);
+			documents.byRoute().put(route.id(), document);
 		}
 		return document;
 	}
@@ -105,6 +114,14 @@ public final class ProtectedResourceMetadataFilter extends OncePerRequestFilter 
 			metadata.put("resource_name", route.resourceName());
 		}
 		return metadata;
+	}
+
+	private record Documents(RouteTable table, Map<String, byte[]> byRoute) {
+
+		Documents(RouteTable table) {
+			this(table, new ConcurrentHashMap<>());
+		}
+
 	}
 
 }

@@ -22,6 +22,10 @@ public final class GatehouseMeters {
 
 	public static final String AUTH_DECISIONS = "gatehouse.auth.decisions";
 
+	public static final String CONFIG_RELOADS = "gatehouse.config.reloads";
+
+	public static final String CONFIG_ACTIVE_SINCE = "gatehouse.config.active.since";
+
 	public static final String UPSTREAM_REQUESTS = "gatehouse.upstream.requests";
 
 	public static final String SSE_ACTIVE = "gatehouse.sse.active";
@@ -124,5 +128,34 @@ public final class GatehouseMeters {
 				(id) -> this.registry.gauge(SSE_ACTIVE, io.micrometer.core.instrument.Tags.of("route", id),
 						new AtomicInteger()));
 	}
+
+	/** Counts configuration reloads, {@code result} {@code success} or {@code failure} (refused, old one kept). */
+	public void configurationReload(boolean succeeded) {
+		configurationReloads(succeeded ? "success" : "failure").increment();
+	}
+
+	private Counter configurationReloads(String result) {
+		return counter(CONFIG_RELOADS, "Configuration reloads, by result (failure: refused, the previous one stays in force)",
+				"result", result);
+	}
+
+	/** When the configuration in force was loaded: start-up, then every successful reload. */
+	public void configurationActive(java.time.Instant since) {
+		this.configurationActiveSince.set(since.toEpochMilli());
+		if (this.configurationActiveGauge.compareAndSet(false, true)) {
+			// both results at zero from the start, so rates and alerts see the first failure
+			configurationReloads("success");
+			configurationReloads("failure");
+			io.micrometer.core.instrument.Gauge
+				.builder(CONFIG_ACTIVE_SINCE, this.configurationActiveSince, (millis) -> millis.get() / 1000.0)
+				.description("When the configuration in force was loaded (start-up or last successful reload), Unix time")
+				.baseUnit("seconds")
+				.register(this.registry);
+		}
+	}
+
+	private final java.util.concurrent.atomic.AtomicLong configurationActiveSince = new java.util.concurrent.atomic.AtomicLong();
+
+	private final java.util.concurrent.atomic.AtomicBoolean configurationActiveGauge = new java.util.concurrent.atomic.AtomicBoolean();
 
 }

@@ -1,6 +1,7 @@
 package dev.gatehouse.observability;
 
 import java.util.Collection;
+import java.util.function.Supplier;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -13,16 +14,18 @@ import dev.gatehouse.token.TrustedIssuer;
  */
 public final class IssuerKeysHealthIndicator implements HealthIndicator {
 
-	private final Collection<TrustedIssuer> issuers;
+	private final Supplier<Collection<TrustedIssuer>> issuers;
 
-	public IssuerKeysHealthIndicator(Collection<TrustedIssuer> issuers) {
+	/** @param issuers the issuers of the active configuration */
+	public IssuerKeysHealthIndicator(Supplier<Collection<TrustedIssuer>> issuers) {
 		this.issuers = issuers;
 	}
 
 	@Override
 	public Health health() {
-		Health.Builder health = this.issuers.stream().allMatch(TrustedIssuer::ready) ? Health.up() : Health.outOfService();
-		this.issuers.forEach((issuer) -> health.withDetail(issuer.name(), issuer.ready() ? "keys loaded" : "waiting for keys"));
+		Collection<TrustedIssuer> issuers = this.issuers.get();
+		Health.Builder health = issuers.stream().allMatch(TrustedIssuer::ready) ? Health.up() : Health.outOfService();
+		issuers.forEach((issuer) -> health.withDetail(issuer.name(), issuer.ready() ? "keys loaded" : "waiting for keys"));
 		return health.build();
 	}
 

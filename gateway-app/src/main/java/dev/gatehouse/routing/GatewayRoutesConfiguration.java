@@ -15,9 +15,10 @@ import dev.gatehouse.config.GatehouseProperties;
 import dev.gatehouse.observability.GatehouseMeters;
 
 /**
- * One Spring Cloud Gateway (Server WebMVC) route per configured route. A request matches the route
- * the security chain already resolved and authorised for it, so routing and authorisation can never
- * disagree about which route a path belongs to.
+ * One Spring Cloud Gateway (Server WebMVC) route for every configured route: a request is proxied to
+ * the route the security chain already resolved and authorised for it, read from the request, so
+ * routing and authorisation can never disagree about which route a path belongs to, and a request
+ * (an SSE stream included) keeps the route it started with when the configuration is reloaded.
  */
 @Configuration(proxyBeanMethods = false)
 class GatewayRoutesConfiguration {
@@ -30,18 +31,13 @@ class GatewayRoutesConfiguration {
 	}
 
 	@Bean
-	RouterFunction<ServerResponse> gatehouseRoutes(RouteTable routes, StreamingProxyExchange exchange) {
-		RouterFunction<ServerResponse> all = null;
-		for (Route route : routes.routes()) {
-			RouterFunction<ServerResponse> function = GatewayRouterFunctions.route(route.id())
-				// REQUEST dispatches only: an ERROR or INCLUDE dispatch after a failure must never reach
-				// the backend again (it would be proxied a second time, unauthenticated)
-				.route((request) -> request.servletRequest().getDispatcherType() == DispatcherType.REQUEST
-						&& RequestRoute.of(request.servletRequest()) == route, new McpProxyHandler(exchange, route))
-				.build();
-			all = (all != null) ? all.and(function) : function;
-		}
-		return all;
+	RouterFunction<ServerResponse> gatehouseRoutes(StreamingProxyExchange exchange) {
+		return GatewayRouterFunctions.route("gatehouse")
+			// REQUEST dispatches only: an ERROR or INCLUDE dispatch after a failure must never reach
+			// the backend again (it would be proxied a second time, unauthenticated)
+			.route((request) -> request.servletRequest().getDispatcherType() == DispatcherType.REQUEST
+					&& RequestRoute.of(request.servletRequest()) != null, new McpProxyHandler(exchange))
+			.build();
 	}
 
 }

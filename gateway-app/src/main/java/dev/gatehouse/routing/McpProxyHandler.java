@@ -4,6 +4,7 @@ import java.net.URI;
 
 import jakarta.servlet.http.HttpServletRequest;
 
+import org.springframework.cloud.gateway.server.mvc.common.MvcUtils;
 import org.springframework.cloud.gateway.server.mvc.handler.ProxyExchange;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.servlet.function.HandlerFunction;
@@ -11,8 +12,8 @@ import org.springframework.web.servlet.function.ServerRequest;
 import org.springframework.web.servlet.function.ServerResponse;
 
 /**
- * Proxies a route's request to its upstream with the path, query and headers exactly as the client
- * sent them (raw: the gateway's stock handler re-encodes the query and adds a charset to
+ * Proxies a request to the upstream of the route it was resolved to ({@link RequestRoute}), with the
+ * path, query and headers exactly as the client sent them (raw: the gateway's stock handler re-encodes the query and adds a charset to
  * {@code Content-Type}): the upstream path plus whatever the request has below the route's path.
  * The strict firewall has already refused encoded separators and dot segments, so the remainder
  * cannot climb out of the upstream path.
@@ -21,23 +22,18 @@ final class McpProxyHandler implements HandlerFunction<ServerResponse> {
 
 	private final ProxyExchange exchange;
 
-	private final Route route;
-
-	private final String upstreamBase;
-
-	McpProxyHandler(ProxyExchange exchange, Route route) {
+	McpProxyHandler(ProxyExchange exchange) {
 		this.exchange = exchange;
-		this.route = route;
-		String base = route.upstream().toString();
-		this.upstreamBase = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
 	}
 
 	@Override
 	public ServerResponse handle(ServerRequest request) {
 		HttpServletRequest servletRequest = request.servletRequest();
+		Route route = RequestRoute.of(servletRequest);
+		MvcUtils.setRouteId(request, route.id());
 		URI target;
 		try {
-			target = target(servletRequest);
+			target = target(servletRequest, route);
 		}
 		catch (IllegalArgumentException ex) {
 			// a path or query that is no URI (e.g. a broken %-escape): refuse it, never a 500
@@ -51,10 +47,12 @@ final class McpProxyHandler implements HandlerFunction<ServerResponse> {
 			.build());
 	}
 
-	URI target(HttpServletRequest request) {
-		String rest = request.getRequestURI().substring(request.getContextPath().length() + this.route.path().length());
+	static URI target(HttpServletRequest request, Route route) {
+		String base = route.upstream().toString();
+		String upstreamBase = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+		String rest = request.getRequestURI().substring(request.getContextPath().length() + route.path().length());
 		String query = request.getQueryString();
-		return URI.create(this.upstreamBase + rest + ((query != null) ? "?" + query : ""));
+		return URI.create(upstreamBase + rest + ((query != null) ? "?" + query : ""));
 	}
 
 }

@@ -60,11 +60,14 @@ public final class StreamingProxyExchange implements ProxyExchange, SmartLifecyc
 
 	private final HttpClient client;
 
-	private final Duration responseTimeout;
+	private final Duration connectTimeout;
 
-	private final Duration heartbeat;
+	// follow a configuration reload (see upstream(...)); the connect timeout is the client's own
+	private volatile Duration responseTimeout;
 
-	private final long maxRequestBody;
+	private volatile Duration heartbeat;
+
+	private volatile long maxRequestBody;
 
 	private final GatehouseMeters meters;
 
@@ -85,11 +88,26 @@ public final class StreamingProxyExchange implements ProxyExchange, SmartLifecyc
 			.connectTimeout(upstream.connectTimeout())
 			.executor(Executors.newVirtualThreadPerTaskExecutor())
 			.build();
+		this.connectTimeout = upstream.connectTimeout();
 		this.responseTimeout = upstream.responseTimeout();
 		this.heartbeat = upstream.sseHeartbeat();
 		this.maxRequestBody = upstream.maxRequestBody().toBytes();
 		this.meters = meters;
 		this.traceHeaders = traceHeaders;
+	}
+
+	/**
+	 * Applies reloaded upstream settings to exchanges that start from now on. The connect timeout
+	 * belongs to the HTTP client and only changes with a restart.
+	 */
+	public void upstream(UpstreamProperties upstream) {
+		if (!upstream.connectTimeout().equals(this.connectTimeout)) {
+			logger.warn("gatehouse.upstream.connect-timeout changed to {}; it takes effect after a restart (still {})",
+					upstream.connectTimeout(), this.connectTimeout);
+		}
+		this.responseTimeout = upstream.responseTimeout();
+		this.heartbeat = upstream.sseHeartbeat();
+		this.maxRequestBody = upstream.maxRequestBody().toBytes();
 	}
 
 	@Override

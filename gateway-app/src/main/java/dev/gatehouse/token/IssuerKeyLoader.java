@@ -43,7 +43,7 @@ public final class IssuerKeyLoader implements SmartLifecycle {
 
 	private void load(TrustedIssuer issuer) {
 		Duration wait = FIRST_RETRY;
-		while (this.running) {
+		while (this.running && !issuer.closed()) {
 			try {
 				issuer.resolve();
 				logger.info("Issuer {} ready: {}", issuer.name(), issuer.issuerId());
@@ -67,7 +67,7 @@ public final class IssuerKeyLoader implements SmartLifecycle {
 		}
 	}
 
-	private static String describe(Exception ex) {
+	static String describe(Exception ex) {
 		// our own messages and the JDK's network messages name no secret; keep the type for the rest
 		String message = ex.getMessage();
 		return ex.getClass().getSimpleName() + ((message != null) ? ": " + message : "");

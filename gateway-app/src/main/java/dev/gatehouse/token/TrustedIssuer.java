@@ -43,6 +43,8 @@ public final class TrustedIssuer implements AutoCloseable {
 
 	private volatile IssuerKeys keys;
 
+	private boolean closed;
+
 	TrustedIssuer(String name, IssuerProperties properties, GatehouseMeters meters, IssuerMetadataClient metadataClient) {
 		this.name = name;
 		this.properties = properties;
@@ -72,6 +74,15 @@ public final class TrustedIssuer implements AutoCloseable {
 
 	public boolean ready() {
 		return this.keys != null;
+	}
+
+	IssuerProperties properties() {
+		return this.properties;
+	}
+
+	/** Closed issuers (dropped by a configuration reload) are not resolved again. */
+	synchronized boolean closed() {
+		return this.closed;
 	}
 
 	Set<JWSAlgorithm> algorithms() {
@@ -119,8 +130,15 @@ public final class TrustedIssuer implements AutoCloseable {
 			loaded.close();
 			throw ex;
 		}
-		this.resolvedIssuer = issuer;
-		this.keys = loaded;
+		synchronized (this) {
+			if (this.closed) {
+				// dropped by a reload while its keys were being fetched: they would never be closed
+				loaded.close();
+				throw new IOException("issuer was removed from the configuration");
+			}
+			this.resolvedIssuer = issuer;
+			this.keys = loaded;
+		}
 	}
 
 	/**
@@ -146,7 +164,11 @@ public final class TrustedIssuer implements AutoCloseable {
 
 	@Override
 	public void close() throws IOException {
-		IssuerKeys current = this.keys;
+		IssuerKeys current;
+		synchronized (this) {
+			this.closed = true;
+			current = this.keys;
+		}
 		if (current != null) {
 			current.close();
 		}

@@ -215,7 +215,7 @@ class RejectionResponderTests {
 		request.setQueryString("access_token=" + TOKEN);
 		request.addParameter("access_token", TOKEN);
 		MockFilterChain chain = new MockFilterChain();
-		new RouteResolutionFilter(new RouteTable(List.of(ROUTE), null), this.responder).doFilter(request,
+		new RouteResolutionFilter(() -> new RouteTable(List.of(ROUTE), null), this.responder).doFilter(request,
 				new MockHttpServletResponse(), chain);
 		assertThat(RequestRoute.of((MockHttpServletRequest) chain.getRequest())).isSameAs(ROUTE);
 		return request;

@@ -105,6 +105,10 @@ public final class TestIdp implements AutoCloseable {
 		return this.server.findAll(getRequestedFor(urlPathEqualTo(JWKS_PATH))).size();
 	}
 
+	public int discoveryFetches() {
+		return this.server.findAll(getRequestedFor(urlPathEqualTo(DISCOVERY_PATH))).size();
+	}
+
 	private static ResponseDefinitionBuilder json(String body) {
 		return aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(body);
 	}
