@@ -35,6 +35,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -48,13 +49,16 @@ import dev.gatehouse.support.TestIdp;
  * Live configuration reload of a running gateway whose whole {@code gatehouse} configuration comes
  * from one file, mounted the way the kubelet mounts a ConfigMap ({@link ConfigMapVolume}: updates
  * swap a {@code ..data} link, the file itself is never written) and polled every 200 ms. Ordered:
- * each test starts from the configuration the previous one left in force.
+ * each test starts from the configuration the previous one left in force. The context is closed
+ * afterwards: its IdPs are gone, and a cached context would keep polling the file and refreshing keys
+ * (logging outages into other tests' captured output).
  */
 @SpringBootTest(webEnvironment = WebEnvironment.DEFINED_PORT,
 		properties = { "spring.config.additional-location=file:" + ConfigurationReloadIntegrationTests.FILE,
 				"gatehouse.reload.poll-interval=200ms" })
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @ExtendWith(OutputCaptureExtension.class)
+@DirtiesContext
 class ConfigurationReloadIntegrationTests {
 
 	static final String FILE = "target/reload-tests/config/gatehouse.yaml";
