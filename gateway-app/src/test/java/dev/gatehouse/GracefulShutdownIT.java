@@ -85,17 +85,23 @@ class GracefulShutdownIT {
 			Thread.sleep(1000);
 
 			long sigterm = System.nanoTime();
-			gatehouse.destroy(); // SIGTERM
+			gatehouse.destroy(); // SIGTERM: the JVM runs the shutdown hook asynchronously, so poll briefly
 			int readinessAfter = status(readiness);
+			for (int i = 0; i < 40 && readinessAfter == 200; i++) {
+				Thread.sleep(50);
+				readinessAfter = status(readiness);
+			}
+			long readinessFlippedMillis = (System.nanoTime() - sigterm) / 1_000_000;
 			String streamOutcome = streamEnd.get(10, TimeUnit.SECONDS);
 			long streamClosedMillis = (System.nanoTime() - sigterm) / 1_000_000;
 			HttpResponse<String> call = toolCall.get(20, TimeUnit.SECONDS);
 			assertThat(gatehouse.waitFor(30, TimeUnit.SECONDS)).as("exited").isTrue();
 			long exitMillis = (System.nanoTime() - sigterm) / 1_000_000;
-			System.out.printf("SIGTERM: readiness %d, GET stream %s after %d ms, tool call %d, exit %d after %d ms%n",
-					readinessAfter, streamOutcome, streamClosedMillis, call.statusCode(), gatehouse.exitValue(), exitMillis);
+			System.out.printf("SIGTERM: readiness %d after %d ms, GET stream %s after %d ms, tool call %d, exit %d after %d ms%n",
+					readinessAfter, readinessFlippedMillis, streamOutcome, streamClosedMillis, call.statusCode(),
+					gatehouse.exitValue(), exitMillis);
 
-			assertThat(readinessAfter).as("readiness right after SIGTERM").isNotEqualTo(200);
+			assertThat(readinessAfter).as("readiness within 2 s of SIGTERM").isNotEqualTo(200);
 			assertThat(streamOutcome).as("GET stream").isEqualTo("ended cleanly");
 			assertThat(streamClosedMillis).as("GET stream closed within").isLessThan(3000);
 			assertThat(call.statusCode()).as("in-flight tool call").isEqualTo(200);

