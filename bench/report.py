@@ -54,8 +54,8 @@ def main():
     peak = {r["system"]: int(extra(r)["vmhwm_kb"]) for r in rows if r["section"] == "peak_rss"}
     if post:
         w("## POST throughput and latency\n")
-        w("| System | Token | Conns | req/s | p50 ms | p99 ms | CPU µs/req | non-2xx | socket errors | runs |")
-        w("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+        w("| System | Token | Conns | req/s | p50 ms | p99 ms | CPU µs/req | non-2xx | socket errors | other CPU % (max) | runs |")
+        w("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for token in TOKENS:
             for conns in (16, 64):
                 for s in SYSTEMS:
@@ -65,8 +65,10 @@ def main():
                     rs = cells[k]
                     w(f"| {LABELS[s]} | {TOKENS[token]} | {conns} | {med(k, 'rps'):,.0f} | {med(k, 'p50_ms'):.2f} | "
                       f"{med(k, 'p99_ms'):.2f} | {med(k, 'cpu_us_per_req'):.1f} | "
-                      f"{sum(int(r['non2xx']) for r in rs)} | {sum(int(r['socket_errors']) for r in rs)} | {len(rs)} |")
-        w("\nnon-2xx: valid-token rows must show 0; rejected rows count every request (all 401).\n")
+                      f"{sum(int(r['non2xx']) for r in rs)} | {sum(int(r['socket_errors']) for r in rs)} | {max(int(r['foreign_cpu_pct']) for r in rs)} | {len(rs)} |")
+        w("\nnon-2xx: valid-token rows must show 0; rejected rows count every request (all 401). other CPU: CPU "
+          "used during the cell by processes other than wrk, the backend and the system under test, in % of all "
+          "cores (a few % is noise; more means another job disturbed the cell).\n")
         if peak:
             w("Peak RSS (VmHWM, summed over the system's processes; for nginx master + workers): " + ", ".join(
                 f"{LABELS[s]} {peak[s] / 1024:.0f} MB" for s in SYSTEMS if s in peak) + ".\n")
@@ -95,8 +97,8 @@ def main():
     states = {int(r["connections"]): extra(r) for r in rows if r["section"] == "sse_state"}
     if sse:
         w("## SSE capacity (idle streams held through Gatehouse while POST runs at 16 conns)\n")
-        w("| Idle SSE streams | POST req/s | POST p50 ms | POST p99 ms | p99 vs 0 streams | heap used MB | heap after full GC MB | RSS MB | platform threads | open fds |")
-        w("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        w("| Idle SSE streams | POST req/s | POST p50 ms | POST p99 ms | p99 vs 0 streams | heap used MB | heap after full GC MB | RSS MB | platform threads | open fds | other CPU % |")
+        w("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         base = None
         for r in sse:
             n = int(extra(r)["streams"])
@@ -105,7 +107,7 @@ def main():
             base = base or p99
             w(f"| {n:,} (active {st.get('sse_active', '?')}) | {float(r['rps']):,.0f} | {float(r['p50_ms']):.2f} | {p99:.2f} | "
               f"{p99 / base:.2f} | {st.get('heap_used_mb', '?')} | {st.get('heap_after_gc_mb', '?')} | {st.get('rss_mb', '?')} | "
-              f"{st.get('platform_threads', '?')} | {st.get('fds', '?')} |")
+              f"{st.get('platform_threads', '?')} | {st.get('fds', '?')} | {r['foreign_cpu_pct']} |")
         w(f"\nheap used = jvm_memory_used_bytes{{area=\"heap\"}} (sum of pools) before the POST run; heap after full GC = "
           f"the same after `jcmd GC.run` (live set). Open-file limit of the run: {a.fd_limit} (hard); each stream costs "
           f"the gateway two sockets. Gatehouse peak RSS over the whole run: {int(a.gatehouse_peak_kb or 0) / 1024:.0f} MB.\n")
@@ -126,8 +128,11 @@ def main():
               f"{m('idle_rss_mb'):.0f} | {len(ms)} |")
         w("\nThe AOT cache comes from one training run (`-XX:AOTCacheOutput`, JEP 514) that starts, serves 400 "
           "requests and exits on SIGTERM.\n")
-    w("![throughput and latency](plot.png)\n")
+    if post:
+        w("![throughput and latency](plot.png)\n")
     open(f"{a.out}/results.md", "w").write("\n".join(md) + "\n")
+    if not post:
+        return
 
     # gnuplot: throughput and p99 per system, grouped by (token, conns)
     groups = [("valid", 16), ("valid", 64), ("forged", 16), ("forged", 64)]

@@ -103,6 +103,9 @@ status_kb() {
 	echo "$total"
 }
 TICK=$(getconf CLK_TCK)
+busy_ticks() { awk '/^cpu /{print $2 + $3 + $4 + $7 + $8}' /proc/stat; }
+# CPU of this script's finished children (wrk, curl): cutime + cstime of the main shell
+children_ticks() { sed 's/^.*) //' "/proc/$$/stat" | awk '{print $14 + $15}'; }
 
 wait_http() { # url timeout-seconds [expected status]
 	local deadline=$((SECONDS + $2)) code
@@ -118,10 +121,10 @@ wait_http() { # url timeout-seconds [expected status]
 wait_for_idle() {
 	local deadline=$((SECONDS + 600)) busy
 	while :; do
-		busy=$(awk '/^cpu /{print $2+$3+$4+$7+$8, $5+$6}' /proc/stat; sleep 3; awk '/^cpu /{print $2+$3+$4+$7+$8, $5+$6}' /proc/stat)
+		busy=$(awk '/^cpu /{print $2+$3+$4+$7+$8, $5+$6}' /proc/stat; sleep 10; awk '/^cpu /{print $2+$3+$4+$7+$8, $5+$6}' /proc/stat)
 		busy=$(echo "$busy" | awk 'NR==1{b=$1;i=$2} NR==2{printf "%d", 100*($1-b)/(($1-b)+($2-i)+1e-9)}')
 		if [ "$busy" -lt 10 ] || [ $WAIT_IDLE -eq 0 ]; then
-			IDLE_NOTE="CPU busy ${busy}% over 3 s before measuring; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+			IDLE_NOTE="CPU busy ${busy}% over 10 s before measuring; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 			log "$IDLE_NOTE"
 			return
 		fi
@@ -199,25 +202,31 @@ log "sanity checks passed: all systems return the tools/list result; HAProxy and
 
 MACHINE="$(nproc) cores ($(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)), $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo) RAM, $(. /etc/os-release; echo "$PRETTY_NAME"), kernel $(uname -r)"
 VERSIONS="$("$JAVA" -version 2>&1 | sed -n 2p); $(nginx -v 2>&1 | sed 's/.*: //'); $(haproxy -v | head -1 | cut -d' ' -f1-3); $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2); node $(node -v)"
-echo "section,repeat,system,token,connections,requests,seconds,rps,p50_ms,p90_ms,p99_ms,cpu_us_per_req,non2xx,socket_errors,extra" > "$CSV"
+echo "section,repeat,system,token,connections,requests,seconds,rps,p50_ms,p90_ms,p99_ms,cpu_us_per_req,non2xx,socket_errors,foreign_cpu_pct,extra" > "$CSV"
 
 # run_wrk system token-name connections seconds -> appends a csv row (section in $SECTION, repeat in $REP)
 run_wrk() {
 	local system=$1 tokname=$2 conns=$3 secs=$4 pid=${SUTPID[$1]} before after raw line
 	local token=${!tokname}
 	raw="$RUN/wrk/$SECTION-$REP-$system-$tokname-$conns.txt"
+	local own="$pid" busy0 busy1 kids0 kids1 own0 own1
+	[ "$pid" = "$BACKEND_PID" ] || own="$pid $BACKEND_PID"
+	busy0=$(busy_ticks) kids0=$(children_ticks) own0=$(cpu_ticks $own $SSE_BACKEND_PID)
 	before=$(cpu_ticks "$pid")
 	BENCH_TOKEN=$token wrk -t2 -c"$conns" -d"${secs}s" --timeout 5s -s "$BENCH/conf/post.lua" "$(url "$system")" > "$raw" 2>&1 || true
 	after=$(cpu_ticks "$pid")
+	busy1=$(busy_ticks) kids1=$(children_ticks) own1=$(cpu_ticks $own $SSE_BACKEND_PID)
+	# CPU used by anything else on the machine during the cell, in % of all cores
+	local foreign=$(( (busy1 - busy0 - (kids1 - kids0) - (own1 - own0)) * 100 / (secs * TICK * $(nproc)) ))
 	line=$(grep '^RESULT' "$raw") || die "wrk failed: $raw"
 	eval "${line#RESULT }"
 	# shellcheck disable=SC2154  # set by eval
 	awk -v s="$SECTION" -v r="$REP" -v sys="$system" -v t="$tokname" -v c="$conns" -v n="$requests" -v d="$duration_us" \
 		-v p50="$p50_us" -v p90="$p90_us" -v p99="$p99_us" -v ticks=$((after - before)) -v hz="$TICK" \
-		-v non2xx="$non2xx" -v se="$sockerr" -v extra="${EXTRA:-}" 'BEGIN {
-		printf "%s,%s,%s,%s,%d,%d,%.2f,%.0f,%.3f,%.3f,%.3f,%.1f,%d,%d,%s\n", s, r, sys, tolower(t), c, n, d/1e6, n/(d/1e6),
-			p50/1000, p90/1000, p99/1000, (n > 0 ? ticks * 1e6 / hz / n : 0), non2xx, se, extra }' >> "$CSV"
-	tail -1 "$CSV" | awk -F, '{printf "  %-9s %-9s c=%-3s %9s req/s  p50 %7s ms  p99 %7s ms  cpu %6s us/req  non2xx %s  errors %s\n", $3, $4, $5, $8, $9, $11, $12, $13, $14}' >&2
+		-v non2xx="$non2xx" -v se="$sockerr" -v extra="${EXTRA:-}" -v foreign="$foreign" 'BEGIN {
+		printf "%s,%s,%s,%s,%d,%d,%.2f,%.0f,%.3f,%.3f,%.3f,%.1f,%d,%d,%d,%s\n", s, r, sys, tolower(t), c, n, d/1e6, n/(d/1e6),
+			p50/1000, p90/1000, p99/1000, (n > 0 ? ticks * 1e6 / hz / n : 0), non2xx, se, foreign, extra }' >> "$CSV"
+	tail -1 "$CSV" | awk -F, '{printf "  %-9s %-9s c=%-3s %9s req/s  p50 %7s ms  p99 %7s ms  cpu %6s us/req  non2xx %s  errors %s  other CPU %s%%\n", $3, $4, $5, $8, $9, $11, $12, $13, $14, $15}' >&2
 }
 
 # ---------------------------------------------------------------- POST matrix
@@ -244,7 +253,7 @@ if [ $DO_POST -eq 1 ]; then
 		done
 	done
 	for system in backend nginx haproxy gatehouse; do
-		echo "peak_rss,0,$system,,,,,,,,,,,,vmhwm_kb=$(status_kb VmHWM "${SUTPID[$system]}")" >> "$CSV"
+		echo "peak_rss,0,$system,,,,,,,,,,,,,vmhwm_kb=$(status_kb VmHWM "${SUTPID[$system]}")" >> "$CSV"
 	done
 fi
 
@@ -257,12 +266,12 @@ sse_sample() { # n -> appends an sse_state row
 	local heap_live
 	jcmd_gc
 	heap_live=$(heap_bytes)
-	echo "sse_state,0,gatehouse,,$1,,,,,,,,,,heap_used_mb=$(awk -v h="$2" 'BEGIN{printf "%.0f", h/1048576}');heap_after_gc_mb=$(awk -v h="$heap_live" 'BEGIN{printf "%.0f", h/1048576}');rss_mb=$(($(status_kb VmRSS "$GATEHOUSE_PID") / 1024));platform_threads=$(awk '/^Threads:/{print $2}' "/proc/$GATEHOUSE_PID/status");jvm_live_threads=$(prom_value jvm_threads_live_threads);sse_active=$(prom_value gatehouse_sse_active);fds=$(ls "/proc/$GATEHOUSE_PID/fd" | wc -l)" >> "$CSV"
+	echo "sse_state,0,gatehouse,,$1,,,,,,,,,,,heap_used_mb=$(awk -v h="$2" 'BEGIN{printf "%.0f", h/1048576}');heap_after_gc_mb=$(awk -v h="$heap_live" 'BEGIN{printf "%.0f", h/1048576}');rss_mb=$(($(status_kb VmRSS "$GATEHOUSE_PID") / 1024));platform_threads=$(awk '/^Threads:/{print $2}' "/proc/$GATEHOUSE_PID/status");jvm_live_threads=$(prom_value jvm_threads_live_threads);sse_active=$(prom_value gatehouse_sse_active);fds=$(ls "/proc/$GATEHOUSE_PID/fd" | wc -l)" >> "$CSV"
 	tail -1 "$CSV" | sed 's/.*,//; s/;/  /g; s/^/  /' >&2
 }
 if [ $DO_SSE -eq 1 ]; then
 	SECTION=sse REP=1
-	MAX_STREAMS=$(((FD_LIMIT - 1000) / 2))
+	MAX_STREAMS=$(((FD_LIMIT - 400) / 2))
 	log "SSE capacity: streams ${SSE_COUNTS} (open-file limit $FD_LIMIT: at most $MAX_STREAMS streams through one gateway process, 2 sockets each)"
 	EXTRA="streams=0" run_wrk gatehouse VALID 16 "$DURATION"
 	sse_sample 0 "$(heap_bytes)"
@@ -343,7 +352,7 @@ if [ $DO_STARTUP -eq 1 ]; then
 			sleep 5
 			idle_rss=$(($(status_kb VmRSS "$GATEHOUSE_PID") / 1024))
 			started=$(grep -o 'Started [A-Za-z]* in [0-9.]* seconds' "$RUN/gatehouse.out" | grep -o '[0-9.]* seconds' | cut -d' ' -f1)
-			echo "startup,$REP,gatehouse,,,,,,,,,,,,mode=$mode;ready_ms=$(((t_ready - t0) / 1000000));first_request_ms=$(((t_first - t0) / 1000000));spring_started_s=$started;idle_rss_mb=$idle_rss" >> "$CSV"
+			echo "startup,$REP,gatehouse,,,,,,,,,,,,,mode=$mode;ready_ms=$(((t_ready - t0) / 1000000));first_request_ms=$(((t_first - t0) / 1000000));spring_started_s=$started;idle_rss_mb=$idle_rss" >> "$CSV"
 			log "  $mode: ready $(((t_ready - t0) / 1000000)) ms, first proxied request $(((t_first - t0) / 1000000)) ms, Spring 'Started in' ${started}s, idle RSS ${idle_rss} MB"
 			stop_gatehouse
 		done
@@ -352,10 +361,13 @@ if [ $DO_STARTUP -eq 1 ]; then
 fi
 
 # ---------------------------------------------------------------- report
+rm -f "$OUT/plot.gp" "$OUT/plot.dat" "$OUT/plot.png"
 END_NOTE="load average at the end $(cut -d' ' -f1-3 /proc/loadavg)"
 python3 "$BENCH/report.py" "$CSV" "$OUT" --mode "$MODE" --duration "$DURATION" --repeats "$REPEATS" \
 	--machine "$MACHINE" --versions "$VERSIONS" --load "$START_NOTE; $END_NOTE" \
 	--command "bench/run.sh $ARGS" --gatehouse-peak-kb "${GATEHOUSE_PEAK_KB:-0}" --fd-limit "$FD_LIMIT"
-gnuplot "$OUT/plot.gp" 2> "$RUN/gnuplot.err" || log "gnuplot failed: $(cat "$RUN/gnuplot.err")"
+if [ -f "$OUT/plot.gp" ]; then
+	gnuplot "$OUT/plot.gp" 2> "$RUN/gnuplot.err" || log "gnuplot failed: $(cat "$RUN/gnuplot.err")"
+fi
 cat "$OUT/results.md"
 log "results: $OUT/results.md, $OUT/results.csv, $OUT/plot.png (raw wrk output and logs in $RUN)"
