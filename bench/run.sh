@@ -7,7 +7,7 @@
 # Options (after --quick they override its values):
 #   --duration S      seconds per wrk measurement          (full 15, quick 4)
 #   --repeats N       repeats of the whole POST matrix     (full 3, quick 1)
-#   --warmup S        Gatehouse JIT warm-up seconds        (full 30, quick 8)
+#   --warmup S        Gatehouse JIT warm-up seconds        (full 60, quick 8)
 #   --sse "N1 N2 .."  idle SSE stream counts               (full "1000 5000 10000", quick "1000")
 #   --startups N      start-ups timed per mode             (full 3, quick 1)
 #   --skip-post | --skip-sse | --skip-startup
@@ -17,10 +17,11 @@
 # Ports (127.0.0.1 only): 18081 backend nginx (POST /mcp, JWKS), 18082 nginx proxy, 18083 HAProxy,
 # 18084 Gatehouse (18085 management), 18086 Node SSE backend.
 set -euo pipefail
+{ # the whole script is one compound command: bash parses it before running, so editing it mid-run is safe
 
 BENCH=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(dirname "$BENCH")
-DURATION=15 REPEATS=3 WARMUP=30 SSE_COUNTS="1000 5000 10000" STARTUPS=3 MODE=full
+DURATION=15 REPEATS=3 WARMUP=60 SSE_COUNTS="1000 5000 10000" STARTUPS=3 MODE=full
 ARGS="$*"
 DO_POST=1 DO_SSE=1 DO_STARTUP=1 WAIT_IDLE=1 OUT="$BENCH/results"
 while [ $# -gt 0 ]; do
@@ -86,7 +87,7 @@ trap 'exit 130' INT TERM
 # utime + stime (clock ticks) of a process and its children (nginx workers)
 cpu_ticks() {
 	local total=0 pid
-	for pid in "$@" $(pgrep -P "$1" 2> /dev/null || true); do
+	for pid in "$@" $(for p in "$@"; do pgrep -P "$p"; done 2> /dev/null || true); do
 		[ -r "/proc/$pid/stat" ] || continue
 		total=$((total + $(sed 's/^.*) //' "/proc/$pid/stat" | awk '{print $12 + $13}')))
 	done
@@ -96,7 +97,7 @@ cpu_ticks() {
 status_kb() {
 	local field=$1 total=0 pid v
 	shift
-	for pid in "$@" $(pgrep -P "$1" 2> /dev/null || true); do
+	for pid in "$@" $(for p in "$@"; do pgrep -P "$p"; done 2> /dev/null || true); do
 		v=$(awk -v f="$field:" '$1 == f {print $2}' "/proc/$pid/status" 2> /dev/null || true)
 		total=$((total + ${v:-0}))
 	done
@@ -371,3 +372,5 @@ if [ -f "$OUT/plot.gp" ]; then
 fi
 cat "$OUT/results.md"
 log "results: $OUT/results.md, $OUT/results.csv, $OUT/plot.png (raw wrk output and logs in $RUN)"
+exit
+}
