@@ -137,7 +137,7 @@ def main():
     # gnuplot: throughput and p99 per system, grouped by (token, conns)
     groups = [("valid", 16), ("valid", 64), ("forged", 16), ("forged", 64)]
     with open(f"{a.out}/plot.dat", "w") as f:
-        f.write("group " + " ".join(SYSTEMS) + " " + " ".join(s + "_p99" for s in SYSTEMS) + "\n")
+        f.write("# group " + " ".join(SYSTEMS) + " " + " ".join(s + "_p99" for s in SYSTEMS) + "\n")
         for token, conns in groups:
             rps = [med((s, token, conns), "rps") for s in SYSTEMS]
             p99 = [med((s, token, conns), "p99_ms") for s in SYSTEMS]
@@ -151,13 +151,16 @@ set datafile missing "-"
 set style data histogram
 set style histogram clustered gap 1
 set style fill solid 0.8 border -1
-set key top left
+set key below noenhanced
 set grid ytics
+set termoption noenhanced
 set multiplot layout 1,2 title "Gatehouse benchmark ({a.mode} run): medians, 2 wrk threads, loopback"
 set title "Throughput (requests/s, higher is better)"
 set yrange [0:*]
 plot "{a.out}/plot.dat" using 2:xtic(1) title "{LABELS['backend']}", '' using 3 title "{LABELS['nginx']}", '' using 4 title "{LABELS['haproxy']}", '' using 5 title "{LABELS['gatehouse']}"
-set title "p99 latency (ms, lower is better)"
+set title "p99 latency (ms, log scale, lower is better)"
+set logscale y
+set yrange [*:*]
 plot "{a.out}/plot.dat" using 6:xtic(1) title "{LABELS['backend']}", '' using 7 title "{LABELS['nginx']}", '' using 8 title "{LABELS['haproxy']}", '' using 9 title "{LABELS['gatehouse']}"
 unset multiplot
 """)
