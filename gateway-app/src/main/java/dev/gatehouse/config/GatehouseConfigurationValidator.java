@@ -3,6 +3,7 @@ package dev.gatehouse.config;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -151,13 +152,7 @@ final class GatehouseConfigurationValidator {
 			problem(prefix + ".path", "must be an absolute path of plain segments (letters, digits, '-', '.', '_', "
 					+ "'~'), no trailing slash, not under /.well-known, e.g. /mcp/jira");
 		}
-		if (route.upstream() == null) {
-			problem(prefix + ".upstream", "is required: the backend MCP endpoint, e.g. http://jira-mcp:8080/mcp");
-		}
-		else if (checkHttpUrl(prefix + ".upstream", route.upstream())
-				&& (route.upstream().getRawQuery() != null || route.upstream().getRawFragment() != null)) {
-			problem(prefix + ".upstream", "must not have a query or fragment");
-		}
+		checkUpstreams(prefix, route);
 		if (route.issuers().isEmpty()) {
 			problem(prefix + ".issuers", "must name at least one issuer; known issuers: " + issuerNames);
 		}
@@ -181,6 +176,41 @@ final class GatehouseConfigurationValidator {
 			problem(prefix, "tokens would not be bound to this route: with allowed-audiences empty, set "
 					+ "allowed-clients or a claim rule");
 		}
+	}
+
+	private void checkUpstreams(String prefix, RouteProperties route) {
+		if (route.upstream() != null && !route.upstreams().isEmpty()) {
+			problem(prefix + ".upstreams", "set either upstream (one backend) or upstreams (several instances), not both");
+		}
+		else if (route.upstream() == null && route.upstreams().isEmpty()) {
+			problem(prefix + ".upstream", "is required: the backend MCP endpoint, e.g. http://jira-mcp:8080/mcp "
+					+ "(or upstreams: a list of its instances)");
+		}
+		else if (route.upstream() != null) {
+			checkUpstream(prefix + ".upstream", route.upstream());
+		}
+		Set<String> seen = new HashSet<>();
+		for (int i = 0; i < route.upstreams().size(); i++) {
+			URI instance = route.upstreams().get(i);
+			String property = prefix + ".upstreams[" + i + "]";
+			if (instance == null) {
+				problem(property, "must be an absolute http(s) URL with a host and no user info");
+			}
+			else if (checkUpstream(property, instance) && !seen.add(instance.toString())) {
+				problem(property, "duplicates another instance (" + instance + ")");
+			}
+		}
+	}
+
+	private boolean checkUpstream(String property, URI upstream) {
+		if (!checkHttpUrl(property, upstream)) {
+			return false;
+		}
+		if (upstream.getRawQuery() != null || upstream.getRawFragment() != null) {
+			problem(property, "must not have a query or fragment");
+			return false;
+		}
+		return true;
 	}
 
 	private void checkPathOverlap(String prefix, String path, Map<String, String> pathOwners) {

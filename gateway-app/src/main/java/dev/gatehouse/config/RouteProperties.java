@@ -10,7 +10,10 @@ import java.util.List;
  * @param path the public path, e.g. {@code /mcp/jira}; requests to it and below it (segment-wise)
  * are routed. Its metadata is at {@code /.well-known/oauth-protected-resource<path>}. Required.
  * @param upstream the backend MCP endpoint, path included; a request below {@code path} is sent
- * below it. Required.
+ * below it. This or {@code upstreams} is required.
+ * @param upstreams several instances of the backend, for backends that keep MCP sessions in
+ * memory: new sessions are spread over them in turn, and every request of a session goes to the
+ * instance that created it (see {@code dev.gatehouse.routing.Upstreams}).
  * @param issuers names of the issuers whose tokens this route accepts. At least one.
  * @param allowedAudiences the token's {@code aud} must contain one of these. Default: the route's
  * resource URL ({@code public-url} + {@code path}, RFC 8707); an explicit empty list turns the
@@ -21,17 +24,23 @@ import java.util.List;
  * @param claims rules that must all hold. Default: none.
  * @param resourceName a human-readable name published as {@code resource_name}. Default: none.
  */
-public record RouteProperties(String path, URI upstream, List<String> issuers, List<String> allowedAudiences,
+public record RouteProperties(String path, URI upstream, List<URI> upstreams, List<String> issuers, List<String> allowedAudiences,
 		List<String> allowedClients, List<String> allowedScopes, List<String> requiredScopes,
 		List<ClaimRuleProperties> claims, String resourceName) {
 
 	public RouteProperties {
+		upstreams = (upstreams != null) ? upstreams : List.of();
 		issuers = (issuers != null) ? issuers : List.of();
 		allowedClients = (allowedClients != null) ? allowedClients : List.of();
 		allowedScopes = (allowedScopes != null) ? allowedScopes : List.of();
 		requiredScopes = (requiredScopes != null) ? requiredScopes : List.of();
 		claims = (claims != null) ? claims : List.of();
 		// allowedAudiences stays null when unset: null means "the resource URL", empty means "no check"
+	}
+
+	/** The backend instances: {@code upstreams}, or {@code upstream} alone. */
+	public List<URI> instances() {
+		return (this.upstreams.isEmpty() && this.upstream != null) ? List.of(this.upstream) : this.upstreams;
 	}
 
 	/**

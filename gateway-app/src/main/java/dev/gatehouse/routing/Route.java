@@ -1,6 +1,5 @@
 package dev.gatehouse.routing;
 
-import java.net.URI;
 import java.util.List;
 
 import dev.gatehouse.rules.RoutePolicy;
@@ -12,7 +11,7 @@ import dev.gatehouse.token.TrustedIssuer;
  *
  * @param id the route's configured name, used in logs and metric tags
  * @param path the public path, e.g. {@code /mcp/jira}
- * @param upstream the backend MCP endpoint
+ * @param upstreams the backend MCP endpoint instances, and which one serves a request
  * @param resource {@code public-url} + {@code path}: the RFC 9728 {@code resource} and RFC 8707
  * resource indicator
  * @param resourceMetadataUrl where this route's protected resource metadata is published
@@ -21,7 +20,7 @@ import dev.gatehouse.token.TrustedIssuer;
  * @param resourceName the human-readable {@code resource_name}, or {@code null}
  * @param scope the scopes for the 401 challenge, space-separated; empty if none
  */
-public record Route(String id, String path, URI upstream, String resource, String resourceMetadataUrl,
+public record Route(String id, String path, Upstreams upstreams, String resource, String resourceMetadataUrl,
 		List<TrustedIssuer> issuers, RoutePolicy policy, String resourceName, String scope) {
 
 	/** The well-known prefix of RFC 9728 §3.1. */
@@ -31,9 +30,9 @@ public record Route(String id, String path, URI upstream, String resource, Strin
 		issuers = List.copyOf(issuers);
 	}
 
-	public Route(String id, String path, URI upstream, String resource, String resourceMetadataUrl,
+	public Route(String id, String path, Upstreams upstreams, String resource, String resourceMetadataUrl,
 			List<TrustedIssuer> issuers, RoutePolicy policy, String resourceName) {
-		this(id, path, upstream, resource, resourceMetadataUrl, issuers, policy, resourceName,
+		this(id, path, upstreams, resource, resourceMetadataUrl, issuers, policy, resourceName,
 				String.join(" ", policy.scopesSupported()));
 	}
 

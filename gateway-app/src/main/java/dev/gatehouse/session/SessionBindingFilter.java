@@ -24,7 +24,9 @@ import dev.gatehouse.routing.Route;
  * Binds MCP sessions to the principal that created them and refuses their use by anyone else with
  * 404, the answer for a session that does not exist (so nothing leaks, and a client re-initializes).
  * The binding is made the moment the upstream issues {@code Mcp-Session-Id}, by watching the
- * response headers; the header itself passes unchanged. Runs after authorisation.
+ * response headers as the client receives them. A session id that no instance of the route can
+ * hold (its instance tag is unknown, see {@link dev.gatehouse.routing.Upstreams}) is refused the
+ * same way. Runs after authorisation.
  */
 public final class SessionBindingFilter extends OncePerRequestFilter {
 
@@ -51,7 +53,8 @@ public final class SessionBindingFilter extends OncePerRequestFilter {
 		}
 		String principal = authentication.getName();
 		String sessionId = request.getHeader(SESSION_HEADER);
-		if (sessionId != null && !this.bindings.mayUse(route.id(), sessionId, principal)) {
+		if (sessionId != null
+				&& (!route.upstreams().knows(sessionId) || !this.bindings.mayUse(route.id(), sessionId, principal))) {
 			this.rejections.reject(request, response, Reason.SESSION_NOT_FOUND, Set.of());
 			return;
 		}

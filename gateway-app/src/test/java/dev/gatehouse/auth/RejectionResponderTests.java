@@ -28,6 +28,7 @@ import dev.gatehouse.refusal.TokenRejectedException;
 import dev.gatehouse.routing.RequestRoute;
 import dev.gatehouse.routing.Route;
 import dev.gatehouse.routing.RouteTable;
+import dev.gatehouse.routing.Upstreams;
 import dev.gatehouse.rules.RoutePolicy;
 
 class RejectionResponderTests {
@@ -223,7 +224,7 @@ class RejectionResponderTests {
 
 	private static Route route(Set<String> allowedScopes) {
 		RoutePolicy policy = new RoutePolicy(Set.of(RESOURCE), Set.of(), allowedScopes, Set.of(), List.of());
-		return new Route("jira", "/mcp/jira", URI.create("http://jira-mcp.tools.svc:8080/mcp"), RESOURCE, METADATA,
+		return new Route("jira", "/mcp/jira", Upstreams.of(URI.create("http://jira-mcp.tools.svc:8080/mcp")), RESOURCE, METADATA,
 				List.of(), policy, null);
 	}
 

@@ -59,11 +59,12 @@ class ExampleConfigurationsTests {
 	}
 
 	@Test
-	void multiRouteExampleWhenLoadedThenRootMetadataRouteNamesOneOfTwoRoutes() throws IOException {
+	void multiRouteExampleWhenLoadedThenRootMetadataRouteNamesOneOfThreeRoutesAndOneHasInstances() throws IOException {
 		GatehouseProperties properties = load("multi-route.yaml");
-		assertThat(properties.routes()).hasSize(2);
+		assertThat(properties.routes()).hasSize(3);
 		assertThat(properties.issuers()).hasSize(2);
 		assertThat(properties.routes()).containsKey(properties.rootMetadataRoute());
+		assertThat(properties.routes().get("confluence").instances()).hasSize(2);
 	}
 
 	@Test

@@ -435,6 +435,52 @@ class GatehouseConfigurationLoaderTests {
 	}
 
 	@Test
+	void loadWhenUpstreamsListedThenInstancesBoundInOrder() {
+		RouteProperties jira = load(HEADER, ISSUERS, """
+				  routes:
+				    jira:
+				      path: /mcp/jira
+				      upstreams: [http://jira-mcp-0.jira-mcp:8080/mcp, http://jira-mcp-1.jira-mcp:8080/mcp]
+				      issuers: [corp]
+				""").routes().get("jira");
+		assertThat(jira.upstream()).isNull();
+		assertThat(jira.instances()).extracting(Object::toString)
+			.containsExactly("http://jira-mcp-0.jira-mcp:8080/mcp", "http://jira-mcp-1.jira-mcp:8080/mcp");
+	}
+
+	@Test
+	void loadWhenUpstreamAndUpstreamsBothSetThenRejected() {
+		assertOnlyProblem(problems(HEADER, ISSUERS, JIRA, "      upstreams: [http://jira-mcp-1.jira-mcp:8080/mcp]"),
+				"gatehouse.routes.jira.upstreams", "not both");
+	}
+
+	@Test
+	void loadWhenNeitherUpstreamNorUpstreamsThenUpstreamRequired() {
+		assertOnlyProblem(problems(HEADER, ISSUERS, """
+				  routes:
+				    jira:
+				      path: /mcp/jira
+				      issuers: [corp]
+				"""), "gatehouse.routes.jira.upstream", "is required");
+	}
+
+	@Test
+	void loadWhenUpstreamsInvalidOrDuplicatedThenEachReportedByIndex() {
+		List<ConfigurationProblem> problems = problems(HEADER, ISSUERS, """
+				  routes:
+				    jira:
+				      path: /mcp/jira
+				      upstreams: [http://jira-mcp-0.jira-mcp:8080/mcp, /mcp, http://jira-mcp-0.jira-mcp:8080/mcp, http://jira-mcp-1.jira-mcp:8080/mcp#x]
+				      issuers: [corp]
+				""");
+		assertThat(properties(problems)).containsExactly("gatehouse.routes.jira.upstreams[1]",
+				"gatehouse.routes.jira.upstreams[2]", "gatehouse.routes.jira.upstreams[3]");
+		assertThat(problems.get(0).message()).contains("absolute http(s) URL");
+		assertThat(problems.get(1).message()).contains("duplicates another instance");
+		assertThat(problems.get(2).message()).contains("query or fragment");
+	}
+
+	@Test
 	void loadWhenAudienceCheckOffAndNoClientOrClaimRuleThenRouteUnbound() {
 		assertOnlyProblem(problems(HEADER, ISSUERS, JIRA, "      allowed-audiences: []",
 				"      allowed-scopes: [jira:read]"), "gatehouse.routes.jira", "tokens would not be bound");
