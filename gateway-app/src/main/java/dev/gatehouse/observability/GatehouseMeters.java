@@ -2,6 +2,7 @@ package dev.gatehouse.observability;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -49,6 +50,8 @@ public final class GatehouseMeters {
 
 	private final Map<List<String>, Timer> timers = new ConcurrentHashMap<>();
 
+	private final Set<String> issuersSeen = ConcurrentHashMap.newKeySet();
+
 	/** Per issuer, when its JWK Set was last fetched successfully ({@link System#nanoTime()}). */
 	private final Map<String, AtomicLong> lastJwksSuccess = new ConcurrentHashMap<>();
 
@@ -70,13 +73,21 @@ public final class GatehouseMeters {
 	}
 
 	public void upstreamResponse(String route, int status) {
+		activeStreams(route); // at zero from a route's first request, so that panels and alerts see it
 		counter(UPSTREAM_REQUESTS, "Requests proxied to the route's upstream, by response status (502/503/504 when it failed)",
 				"route", route, "status", String.valueOf(status))
 			.increment();
 	}
 
 	public void jwksFetch(String issuer, String result) {
-		counter(JWKS_FETCHES, "JWK Set fetches per issuer, by result", "issuer", issuer, "result", result).increment();
+		if (this.issuersSeen.add(issuer)) {
+			// every result and the stale count at zero from the first fetch: increase() then sees the first failure
+			for (String each : List.of("success", "failure", "invalid")) {
+				jwksFetches(issuer, each);
+			}
+			jwksStale(issuer);
+		}
+		jwksFetches(issuer, result).increment();
 		if ("success".equals(result)) {
 			this.lastJwksSuccess.computeIfAbsent(issuer, (name) -> {
 				AtomicLong last = new AtomicLong();
@@ -116,10 +127,17 @@ public final class GatehouseMeters {
 				(k) -> Counter.builder(name).description(description).tags(tags).register(this.registry));
 	}
 
+	private Counter jwksFetches(String issuer, String result) {
+		return counter(JWKS_FETCHES, "JWK Set fetches per issuer, by result", "issuer", issuer, "result", result);
+	}
+
 	/** Counts requests served from cached keys while the issuer's JWKS URL is down. */
 	public void jwksStaleServed(String issuer) {
-		counter(JWKS_STALE, "Key look-ups answered from cached keys while the JWKS URL was unreachable", "issuer", issuer)
-			.increment();
+		jwksStale(issuer).increment();
+	}
+
+	private Counter jwksStale(String issuer) {
+		return counter(JWKS_STALE, "Key look-ups answered from cached keys while the JWKS URL was unreachable", "issuer", issuer);
 	}
 
 	/** The live count of open {@code text/event-stream} responses of a route. */
