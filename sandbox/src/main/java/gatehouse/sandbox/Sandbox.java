@@ -35,8 +35,21 @@ public final class Sandbox implements AutoCloseable {
 		this.ports = ports;
 	}
 
+	/**
+	 * Starts the sandbox on the default ports.
+	 * @param args {@code --name=value} properties for the gateway, e.g. another route
+	 * ({@code --gatehouse.routes.x.path=/mcp/x ...}); anything else is refused
+	 */
 	public static void main(String[] args) {
-		Sandbox sandbox = start(Ports.DEFAULT, Map.of());
+		Map<String, Object> gateway = new LinkedHashMap<>();
+		for (String arg : args) {
+			int equals = arg.indexOf('=');
+			if (!arg.startsWith("--") || equals < 3) {
+				throw new IllegalArgumentException("expected --name=value, got " + arg);
+			}
+			gateway.put(arg.substring(2, equals), arg.substring(equals + 1));
+		}
+		Sandbox sandbox = start(Ports.DEFAULT, gateway);
 		System.out.println(sandbox.instructions());
 	}
 
