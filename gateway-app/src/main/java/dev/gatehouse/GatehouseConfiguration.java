@@ -5,6 +5,7 @@ import java.time.Clock;
 import io.micrometer.core.instrument.MeterRegistry;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -16,6 +17,7 @@ import dev.gatehouse.config.GatehouseProperties;
 import dev.gatehouse.observability.AuditFilter;
 import dev.gatehouse.observability.GatehouseMeters;
 import dev.gatehouse.observability.IssuerKeysHealthIndicator;
+import dev.gatehouse.observability.NoExemplars;
 import dev.gatehouse.observability.RouteObservationConvention;
 import dev.gatehouse.reload.ActiveConfiguration;
 import dev.gatehouse.reload.GatehouseRuntime;
@@ -72,6 +74,13 @@ class GatehouseConfiguration {
 		FilterRegistrationBean<AuditFilter> registration = new FilterRegistrationBean<>(new AuditFilter());
 		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 2);
 		return registration;
+	}
+
+	/** Takes the place of Spring Boot's exemplar source (which backs off for it) while traces are not exported. */
+	@Bean
+	@ConditionalOnBooleanProperty(name = "management.tracing.export.enabled", havingValue = false)
+	NoExemplars noExemplars() {
+		return new NoExemplars();
 	}
 
 	@Bean

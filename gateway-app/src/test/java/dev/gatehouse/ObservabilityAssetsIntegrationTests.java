@@ -71,6 +71,8 @@ class ObservabilityAssetsIntegrationTests {
 		registry.add("gatehouse.routes.test.path", () -> "/mcp/test");
 		registry.add("gatehouse.routes.test.upstream", mcp::url);
 		registry.add("gatehouse.routes.test.issuers[0]", () -> "corp");
+		// every span sampled: without NoExemplars each metric touched by a request would carry an exemplar
+		registry.add("management.tracing.sampling.probability", () -> "1.0");
 	}
 
 	@BeforeAll
@@ -112,6 +114,17 @@ class ObservabilityAssetsIntegrationTests {
 			}
 		});
 		assertThat(missing).isEmpty();
+	}
+
+	@Test
+	void scrapeWhenAskedForOpenMetricsAsPrometheusDoesThenNoExemplarsWhileTracesAreNotExported() throws Exception {
+		scrapeAfterTraffic();
+		HttpResponse<String> scrape = GatewayIntegrationTests.send(HttpRequest
+			.newBuilder(URI.create("http://127.0.0.1:" + this.managementPort + "/actuator/prometheus"))
+			.header("Accept", "application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.4"));
+		assertThat(scrape.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/openmetrics-text");
+		// Prometheus < 2.43 drops the whole scrape for an exemplar on a _count line; none may be there
+		assertThat(scrape.body()).contains("gatehouse_auth_duration_seconds_count").doesNotContain(" # {");
 	}
 
 	@Test

@@ -8,8 +8,8 @@ import io.micrometer.tracing.propagation.Propagator;
 
 /**
  * With tracing on, puts the gateway's current span into the upstream request ({@code traceparent},
- * replacing the client's), so the backend's spans hang under the gateway's; with tracing off there is
- * no tracer and the client's trace headers pass unchanged like any other header.
+ * replacing the client's), so the backend's spans hang under the gateway's; with tracing off nothing
+ * is propagated and the client's trace headers pass unchanged like any other header.
  */
 final class TraceHeaders {
 
