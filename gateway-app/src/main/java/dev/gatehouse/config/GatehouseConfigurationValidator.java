@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
 
 import dev.gatehouse.config.IssuerProperties.JwksProperties;
 import dev.gatehouse.config.RouteProperties.ClaimRuleProperties;
+import dev.gatehouse.routing.Upstreams;
 import dev.gatehouse.token.TrustedIssuer;
 
 /**
@@ -196,7 +197,7 @@ final class GatehouseConfigurationValidator {
 			if (instance == null) {
 				problem(property, "must be an absolute http(s) URL with a host and no user info");
 			}
-			else if (checkUpstream(property, instance) && !seen.add(instance.toString())) {
+			else if (checkUpstream(property, instance) && !seen.add(Upstreams.canonical(instance))) {
 				problem(property, "duplicates another instance (" + instance + ")");
 			}
 		}

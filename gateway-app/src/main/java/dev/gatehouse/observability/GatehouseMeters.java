@@ -142,7 +142,8 @@ public final class GatehouseMeters {
 
 	/** The live count of open {@code text/event-stream} responses of a route. */
 	public AtomicInteger activeStreams(String route) {
-		return this.activeStreams.computeIfAbsent(route,
+		AtomicInteger active = this.activeStreams.get(route);
+		return (active != null) ? active : this.activeStreams.computeIfAbsent(route,
 				(id) -> this.registry.gauge(SSE_ACTIVE, io.micrometer.core.instrument.Tags.of("route", id),
 						new AtomicInteger()));
 	}

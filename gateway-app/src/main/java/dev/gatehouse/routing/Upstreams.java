@@ -7,18 +7,20 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The backend instances of one route, and which of them serves a request. One instance: every
- * request goes there and {@code Mcp-Session-Id} passes unchanged. Several instances (for backends
- * that keep MCP sessions in memory): a request without a session goes to the next instance in
- * turn, and the session id that instance issues is handed to the client prefixed with the
+ * The backend instances of one route, and which of them serves a request. One backend
+ * ({@code upstream}): every request goes there and {@code Mcp-Session-Id} passes unchanged. A pool
+ * of instances ({@code upstreams}, for backends that keep MCP sessions in memory; one instance
+ * is a pool too): a request without a session goes to the next instance in turn, and the session id that instance issues is handed to the client prefixed with the
  * instance's tag ({@code <tag>.<backend session id>}), so that every later request of the session
  * finds the same instance again, through any Gatehouse replica, with no state shared between
- * replicas. The tag is derived from the instance URL, so sessions survive a configuration reload
- * that keeps their instance; a session whose tag names no instance of the route does not exist.
+ * replicas. The tag is derived from the instance URL ({@link #canonical}), so sessions survive a
+ * configuration reload that keeps their instance; a session whose tag names no instance of the route does not exist.
  */
 public final class Upstreams {
 
@@ -33,13 +35,17 @@ public final class Upstreams {
 
 	private final Map<URI, String> tags;
 
-	private final AtomicInteger next = new AtomicInteger();
+	private final boolean sticky;
 
-	private Upstreams(List<URI> instances) {
+	// each compiled route (each replica, each reload) starts its turns at a random instance
+	private final AtomicInteger next = new AtomicInteger(ThreadLocalRandom.current().nextInt(1 << 16));
+
+	private Upstreams(List<URI> instances, boolean sticky) {
 		if (instances.isEmpty()) {
 			throw new IllegalArgumentException("a route needs at least one upstream");
 		}
 		this.instances = List.copyOf(instances);
+		this.sticky = sticky;
 		this.byTag = new LinkedHashMap<>();
 		this.tags = new LinkedHashMap<>();
 		for (URI instance : this.instances) {
@@ -51,12 +57,17 @@ public final class Upstreams {
 		}
 	}
 
-	public static Upstreams of(List<URI> instances) {
-		return new Upstreams(instances);
+	/**
+	 * Instances whose sessions are pinned, even when there is only one: a pool scaled from one
+	 * instance to two (or back) keeps its sessions.
+	 */
+	public static Upstreams pool(List<URI> instances) {
+		return new Upstreams(instances, true);
 	}
 
+	/** One backend ({@code upstream}): session ids pass unchanged. */
 	public static Upstreams of(URI instance) {
-		return new Upstreams(List.of(instance));
+		return new Upstreams(List.of(instance), false);
 	}
 
 	/** The configured instances, in order. */
@@ -64,9 +75,26 @@ public final class Upstreams {
 		return this.instances;
 	}
 
-	/** Whether sessions are pinned to instances (more than one instance). */
+	/** Whether sessions are pinned to instances (the route lists {@code upstreams}). */
 	public boolean sticky() {
-		return this.instances.size() > 1;
+		return this.sticky;
+	}
+
+	/**
+	 * The form of an instance URL its tag is derived from, and that two entries must not share:
+	 * scheme and host in lower case, no default port, no dot segments, no trailing slash. So an
+	 * edit that does not change where requests go does not change the tag (nor drop sessions).
+	 */
+	public static String canonical(URI instance) {
+		URI url = instance.normalize();
+		String scheme = url.getScheme().toLowerCase(Locale.ROOT);
+		int port = url.getPort();
+		boolean defaultPort = port == -1 || ("http".equals(scheme) && port == 80) || ("https".equals(scheme) && port == 443);
+		String path = (url.getRawPath() != null) ? url.getRawPath() : "";
+		while (path.endsWith("/")) {
+			path = path.substring(0, path.length() - 1);
+		}
+		return scheme + "://" + url.getHost().toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port) + path;
 	}
 
 	/**
@@ -76,7 +104,7 @@ public final class Upstreams {
 	 * on any instance of this route
 	 */
 	public Selection select(String clientSessionId) {
-		if (!sticky()) {
+		if (!this.sticky) {
 			return new Selection(this.instances.get(0), clientSessionId, null);
 		}
 		if (clientSessionId == null) {
@@ -101,7 +129,7 @@ public final class Upstreams {
 
 	static String tag(URI instance) {
 		try {
-			byte[] digest = MessageDigest.getInstance("SHA-256").digest(instance.toString().getBytes(StandardCharsets.UTF_8));
+			byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical(instance).getBytes(StandardCharsets.UTF_8));
 			return Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, TAG_LENGTH);
 		}
 		catch (NoSuchAlgorithmException ex) {
@@ -120,7 +148,8 @@ public final class Upstreams {
 
 		/** The session id as the client sees it, for one the instance issued. */
 		public String clientSessionId(String upstreamSessionId) {
-			return (this.tag != null) ? this.tag + SEPARATOR + upstreamSessionId : upstreamSessionId;
+			return (this.tag != null && !upstreamSessionId.isEmpty()) ? this.tag + SEPARATOR + upstreamSessionId
+					: upstreamSessionId;
 		}
 
 	}

@@ -470,7 +470,7 @@ class GatehouseConfigurationLoaderTests {
 				  routes:
 				    jira:
 				      path: /mcp/jira
-				      upstreams: [http://jira-mcp-0.jira-mcp:8080/mcp, /mcp, http://jira-mcp-0.jira-mcp:8080/mcp, http://jira-mcp-1.jira-mcp:8080/mcp#x]
+				      upstreams: [http://jira-mcp-0.jira-mcp:8080/mcp, /mcp, http://JIRA-mcp-0.jira-mcp:8080/mcp/, http://jira-mcp-1.jira-mcp:8080/mcp#x]
 				      issuers: [corp]
 				""");
 		assertThat(properties(problems)).containsExactly("gatehouse.routes.jira.upstreams[1]",

@@ -31,49 +31,76 @@ class UpstreamsTests {
 	}
 
 	@Test
-	void selectWhenNoSessionThenInstancesTakenInTurn() {
-		Upstreams upstreams = Upstreams.of(List.of(A, B, C));
+	void selectWhenNoSessionThenInstancesTakenInTurnFromARandomStart() {
+		Upstreams upstreams = Upstreams.pool(List.of(A, B, C));
 		List<URI> chosen = new ArrayList<>();
 		for (int i = 0; i < 6; i++) {
 			chosen.add(upstreams.select(null).instance());
 		}
-		assertThat(chosen).containsExactly(A, B, C, A, B, C);
+		assertThat(chosen.subList(0, 3)).containsExactlyInAnyOrder(A, B, C);
+		assertThat(chosen.subList(3, 6)).isEqualTo(chosen.subList(0, 3));
 	}
 
 	@Test
 	void knowsWhenAskedThenTakesNoTurn() {
-		Upstreams upstreams = Upstreams.of(List.of(A, B));
-		assertThat(upstreams.select(null).instance()).isEqualTo(A);
+		Upstreams upstreams = Upstreams.pool(List.of(A, B));
+		URI first = upstreams.select(null).instance();
 		upstreams.knows(null);
 		upstreams.knows(Upstreams.tag(A) + ".s1");
-		assertThat(upstreams.select(null).instance()).isEqualTo(B);
+		assertThat(upstreams.select(null).instance()).isNotEqualTo(first);
 	}
 
 	@Test
 	void selectWhenSessionIssuedByAnInstanceThenEveryLaterRequestReachesIt() {
-		Upstreams upstreams = Upstreams.of(List.of(A, B, C));
+		Upstreams upstreams = Upstreams.pool(List.of(A, B, C));
 		upstreams.select(null);
 		Selection created = upstreams.select(null);
 		String client = created.clientSessionId("3f2c-backend-id");
 		assertThat(client).matches("[A-Za-z0-9_-]{8}\\.3f2c-backend-id");
 		for (int i = 0; i < 5; i++) {
 			Selection later = upstreams.select(client);
-			assertThat(later.instance()).isEqualTo(B);
+			assertThat(later.instance()).isEqualTo(created.instance());
 			assertThat(later.upstreamSessionId()).isEqualTo("3f2c-backend-id");
 		}
 	}
 
 	@Test
 	void selectWhenConfigurationRecompiledInAnotherOrderThenSessionsKeepTheirInstance() {
-		String client = Upstreams.of(List.of(A, B)).select(null).clientSessionId("s1");
-		Upstreams reloaded = Upstreams.of(List.of(C, B, A));
+		String client = Upstreams.pool(List.of(A, B)).select(Upstreams.tag(A) + ".s1").clientSessionId("s1");
+		Upstreams reloaded = Upstreams.pool(List.of(C, B, A));
 		assertThat(reloaded.select(client).instance()).isEqualTo(A);
-		assertThat(Upstreams.of(List.of(B, C)).select(client)).isNull();
+		assertThat(Upstreams.pool(List.of(B, C)).select(client)).isNull();
+	}
+
+	@Test
+	void poolWhenScaledFromOneInstanceToTwoAndBackThenSessionsKeepTheirInstance() {
+		String client = Upstreams.pool(List.of(A)).select(null).clientSessionId("s1");
+		assertThat(client).startsWith(Upstreams.tag(A) + ".");
+		Selection scaledUp = Upstreams.pool(List.of(A, B)).select(client);
+		assertThat(scaledUp.instance()).isEqualTo(A);
+		assertThat(scaledUp.upstreamSessionId()).isEqualTo("s1");
+		String onB = Upstreams.pool(List.of(A, B)).select(Upstreams.tag(B) + ".s2").clientSessionId("s2");
+		assertThat(Upstreams.pool(List.of(A)).select(onB)).isNull();
+		assertThat(Upstreams.pool(List.of(A)).select(client).upstreamSessionId()).isEqualTo("s1");
+	}
+
+	@Test
+	void tagWhenUrlEditedWithoutChangingTheTargetThenUnchanged() {
+		String tag = Upstreams.tag(URI.create("http://mcp-0.mcp:80/mcp"));
+		assertThat(Upstreams.tag(URI.create("http://mcp-0.mcp/mcp/"))).isEqualTo(tag);
+		assertThat(Upstreams.tag(URI.create("HTTP://MCP-0.mcp/x/../mcp"))).isEqualTo(tag);
+		assertThat(Upstreams.tag(URI.create("http://mcp-0.mcp:8080/mcp"))).isNotEqualTo(tag);
+		assertThat(Upstreams.tag(URI.create("http://mcp-0.mcp/MCP"))).isNotEqualTo(tag);
+	}
+
+	@Test
+	void clientSessionIdWhenBackendIssuesEmptyIdThenNotTagged() {
+		assertThat(Upstreams.pool(List.of(A, B)).select(null).clientSessionId("")).isEmpty();
 	}
 
 	@Test
 	void selectWhenTagUnknownOrMissingThenNoInstance() {
-		Upstreams upstreams = Upstreams.of(List.of(A, B));
+		Upstreams upstreams = Upstreams.pool(List.of(A, B));
 		String tagOfA = Upstreams.tag(A);
 		assertThat(upstreams.select("AAAAAAAA.s1")).isNull();
 		assertThat(upstreams.select("plain-backend-session-id")).isNull();
@@ -92,8 +119,8 @@ class UpstreamsTests {
 
 	@Test
 	void ofWhenInstanceListedTwiceOrNoneThenRejected() {
-		assertThatIllegalArgumentException().isThrownBy(() -> Upstreams.of(List.of(A, A)));
-		assertThatIllegalArgumentException().isThrownBy(() -> Upstreams.of(List.of()));
+		assertThatIllegalArgumentException().isThrownBy(() -> Upstreams.pool(List.of(A, A)));
+		assertThatIllegalArgumentException().isThrownBy(() -> Upstreams.pool(List.of()));
 	}
 
 }
