@@ -25,6 +25,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import dev.gatehouse.support.RawExchange;
 import dev.gatehouse.support.RecordingBackend;
+import dev.gatehouse.support.GatewayUnderTest;
 import dev.gatehouse.support.TestIdp;
 
 /**
@@ -41,9 +42,11 @@ class AuditLogIntegrationTests {
 
 	static final RecordingBackend backend = new RecordingBackend();
 
-	static final int port = GatewayIntegrationTests.freePort();
+	static final GatewayUnderTest gateway = new GatewayUnderTest();
 
-	static final String origin = "http://127.0.0.1:" + port, resource = origin + "/mcp/audited";
+	static final int port = gateway.port();
+
+	static final String origin = gateway.origin(), resource = origin + "/mcp/audited";
 
 	static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -54,10 +57,7 @@ class AuditLogIntegrationTests {
 
 	@DynamicPropertySource
 	static void gatehouse(DynamicPropertyRegistry registry) {
-		registry.add("server.port", () -> port);
-		registry.add("management.server.port", () -> 0);
-		registry.add("gatehouse.public-url", () -> origin);
-		registry.add("gatehouse.issuers.corp.discovery-url", idp::discoveryUrl);
+		gateway.register(registry, idp);
 		registry.add("gatehouse.routes.audited.path", () -> "/mcp/audited");
 		registry.add("gatehouse.routes.audited.upstream", () -> backend.url() + "/mcp");
 		registry.add("gatehouse.routes.audited.issuers[0]", () -> "corp");

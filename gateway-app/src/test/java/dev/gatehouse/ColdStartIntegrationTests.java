@@ -18,6 +18,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import dev.gatehouse.support.StreamingTestBackend;
+import dev.gatehouse.support.GatewayUnderTest;
 import dev.gatehouse.support.TestIdp;
 
 /**
@@ -32,9 +33,11 @@ class ColdStartIntegrationTests {
 
 	static final StreamingTestBackend backend = new StreamingTestBackend();
 
-	static final int port = GatewayIntegrationTests.freePort();
+	static final GatewayUnderTest gateway = new GatewayUnderTest();
 
-	static final String origin = "http://127.0.0.1:" + port;
+	static final int port = gateway.port();
+
+	static final String origin = gateway.origin();
 
 	static final String resource = origin + "/mcp/backend";
 
@@ -49,11 +52,8 @@ class ColdStartIntegrationTests {
 
 	@DynamicPropertySource
 	static void gatehouse(DynamicPropertyRegistry registry) {
-		registry.add("server.port", () -> port);
-		registry.add("management.server.port", () -> 0);
+		gateway.register(registry, idp);
 		registry.add("management.endpoint.health.show-components", () -> "always");
-		registry.add("gatehouse.public-url", () -> origin);
-		registry.add("gatehouse.issuers.corp.discovery-url", idp::discoveryUrl);
 		registry.add("gatehouse.routes.backend.path", () -> "/mcp/backend");
 		registry.add("gatehouse.routes.backend.upstream", backend::url);
 		registry.add("gatehouse.routes.backend.issuers[0]", () -> "corp");

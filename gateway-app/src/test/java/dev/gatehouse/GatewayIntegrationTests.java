@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,6 +35,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import dev.gatehouse.support.McpTestServer;
+import dev.gatehouse.support.GatewayUnderTest;
 import dev.gatehouse.support.TestIdp;
 
 /**
@@ -49,9 +49,11 @@ class GatewayIntegrationTests {
 
 	static final McpTestServer mcp = new McpTestServer();
 
-	static final int port = freePort();
+	static final GatewayUnderTest gateway = new GatewayUnderTest();
 
-	static final String origin = "http://127.0.0.1:" + port;
+	static final int port = gateway.port();
+
+	static final String origin = gateway.origin();
 
 	static final String resource = origin + "/mcp/test";
 
@@ -66,11 +68,8 @@ class GatewayIntegrationTests {
 
 	@DynamicPropertySource
 	static void gatehouse(DynamicPropertyRegistry registry) {
-		registry.add("server.port", () -> port);
-		registry.add("management.server.port", () -> 0);
-		registry.add("gatehouse.public-url", () -> origin);
+		gateway.register(registry, idp);
 		registry.add("gatehouse.allowed-origins[0]", () -> "https://inspector.example.com");
-		registry.add("gatehouse.issuers.corp.discovery-url", idp::discoveryUrl);
 		registry.add("gatehouse.issuers.down.issuer", () -> "http://127.0.0.1:9/down");
 		registry.add("gatehouse.issuers.down.jwks-uri", () -> "http://127.0.0.1:9/down/keys");
 		registry.add("gatehouse.routes.test.path", () -> "/mcp/test");
@@ -440,12 +439,7 @@ class GatewayIntegrationTests {
 	}
 
 	static int freePort() {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
+		return GatewayUnderTest.freePort();
 	}
 
 }

@@ -52,6 +52,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import dev.gatehouse.support.ForgedTokens;
 import dev.gatehouse.support.RawExchange;
 import dev.gatehouse.support.RecordingBackend;
+import dev.gatehouse.support.GatewayUnderTest;
 import dev.gatehouse.support.TestIdp;
 
 /**
@@ -72,9 +73,11 @@ class HostileInputIntegrationTests {
 	/** Serves the attacker's JWKS; jku/x5u pointing here must never be fetched. */
 	static final WireMockServer attacker = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
 
-	static final int port = GatewayIntegrationTests.freePort();
+	static final GatewayUnderTest gateway = new GatewayUnderTest();
 
-	static final String origin = "http://127.0.0.1:" + port, resourceA = origin + "/mcp/test", resourceB = origin + "/mcp/other",
+	static final int port = gateway.port();
+
+	static final String origin = gateway.origin(), resourceA = origin + "/mcp/test", resourceB = origin + "/mcp/other",
 			INIT = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{}}";
 
 	static final RSAKey attackerRsa = TestIdp.newKey();
@@ -93,12 +96,9 @@ class HostileInputIntegrationTests {
 
 	@DynamicPropertySource
 	static void gatehouse(DynamicPropertyRegistry registry) {
-		registry.add("server.port", () -> port);
-		registry.add("management.server.port", () -> 0);
-		registry.add("gatehouse.public-url", () -> origin);
+		gateway.register(registry, idp);
 		registry.add("gatehouse.allowed-origins[0]", () -> "https://inspector.example.com");
 		registry.add("gatehouse.allowed-hosts[0]", () -> "alias.example");
-		registry.add("gatehouse.issuers.corp.discovery-url", idp::discoveryUrl);
 		registry.add("gatehouse.root-metadata-route", () -> "test");
 		for (String[] r : new String[][] { { "test", "/mcp/test", backendA.url() + "/up/a", "mcp:read,mcp:write" },
 				{ "other", "/mcp/other", backendB.url() + "/up/b", "mcp:read" } }) {

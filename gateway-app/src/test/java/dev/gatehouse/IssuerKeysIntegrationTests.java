@@ -35,6 +35,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import dev.gatehouse.observability.GatehouseMeters;
 import dev.gatehouse.support.StreamingTestBackend;
+import dev.gatehouse.support.GatewayUnderTest;
 import dev.gatehouse.support.TestIdp;
 
 /**
@@ -50,9 +51,11 @@ class IssuerKeysIntegrationTests {
 
 	static final StreamingTestBackend backend = new StreamingTestBackend();
 
-	static final int port = GatewayIntegrationTests.freePort();
+	static final GatewayUnderTest gateway = new GatewayUnderTest();
 
-	static final String origin = "http://127.0.0.1:" + port;
+	static final int port = gateway.port();
+
+	static final String origin = gateway.origin();
 
 	static final String resource = origin + "/mcp/backend";
 
@@ -63,10 +66,7 @@ class IssuerKeysIntegrationTests {
 
 	@DynamicPropertySource
 	static void gatehouse(DynamicPropertyRegistry registry) {
-		registry.add("server.port", () -> port);
-		registry.add("management.server.port", () -> 0);
-		registry.add("gatehouse.public-url", () -> origin);
-		registry.add("gatehouse.issuers.corp.discovery-url", idp::discoveryUrl);
+		gateway.register(registry, idp);
 		registry.add("gatehouse.issuers.corp.jwks.cache-ttl", () -> "2s");
 		registry.add("gatehouse.issuers.corp.jwks.min-refresh-interval", () -> "1s");
 		registry.add("gatehouse.issuers.corp.jwks.outage-tolerance", () -> "1h");

@@ -33,6 +33,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import dev.gatehouse.support.McpTestServer;
+import dev.gatehouse.support.GatewayUnderTest;
 import dev.gatehouse.support.TestIdp;
 
 /**
@@ -49,9 +50,11 @@ class ObservabilityAssetsIntegrationTests {
 
 	static final McpTestServer mcp = new McpTestServer();
 
-	static final int port = GatewayIntegrationTests.freePort();
+	static final GatewayUnderTest gateway = new GatewayUnderTest();
 
-	static final String origin = "http://127.0.0.1:" + port;
+	static final int port = gateway.port();
+
+	static final String origin = gateway.origin();
 
 	static final Pattern METRIC = Pattern.compile("\\b((?:gatehouse|jvm|process|http|tomcat|system)_[a-z0-9_]+)");
 
@@ -64,10 +67,7 @@ class ObservabilityAssetsIntegrationTests {
 
 	@DynamicPropertySource
 	static void gatehouse(DynamicPropertyRegistry registry) {
-		registry.add("server.port", () -> port);
-		registry.add("management.server.port", () -> 0);
-		registry.add("gatehouse.public-url", () -> origin);
-		registry.add("gatehouse.issuers.corp.discovery-url", idp::discoveryUrl);
+		gateway.register(registry, idp);
 		registry.add("gatehouse.routes.test.path", () -> "/mcp/test");
 		registry.add("gatehouse.routes.test.upstream", mcp::url);
 		registry.add("gatehouse.routes.test.issuers[0]", () -> "corp");

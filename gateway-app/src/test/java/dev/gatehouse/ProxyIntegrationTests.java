@@ -30,6 +30,7 @@ import dev.gatehouse.observability.GatehouseMeters;
 import dev.gatehouse.support.RawHttp;
 import dev.gatehouse.support.RawSocketBackend;
 import dev.gatehouse.support.StreamingTestBackend;
+import dev.gatehouse.support.GatewayUnderTest;
 import dev.gatehouse.support.TestIdp;
 
 /**
@@ -45,9 +46,11 @@ class ProxyIntegrationTests {
 
 	static final RawSocketBackend broken = new RawSocketBackend();
 
-	static final int port = GatewayIntegrationTests.freePort();
+	static final GatewayUnderTest gateway = new GatewayUnderTest();
 
-	static final String origin = "http://127.0.0.1:" + port;
+	static final int port = gateway.port();
+
+	static final String origin = gateway.origin();
 
 	static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -59,10 +62,7 @@ class ProxyIntegrationTests {
 
 	@DynamicPropertySource
 	static void gatehouse(DynamicPropertyRegistry registry) {
-		registry.add("server.port", () -> port);
-		registry.add("management.server.port", () -> 0);
-		registry.add("gatehouse.public-url", () -> origin);
-		registry.add("gatehouse.issuers.corp.discovery-url", idp::discoveryUrl);
+		gateway.register(registry, idp);
 		registry.add("gatehouse.upstream.response-timeout", () -> "1s");
 		registry.add("gatehouse.upstream.sse-heartbeat", () -> "500ms");
 		registry.add("gatehouse.upstream.max-request-body", () -> "64KB");

@@ -29,6 +29,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import dev.gatehouse.observability.GatehouseMeters;
 import dev.gatehouse.support.StreamingTestBackend;
+import dev.gatehouse.support.GatewayUnderTest;
 import dev.gatehouse.support.TestIdp;
 
 /**
@@ -45,19 +46,18 @@ class SseStreamLeakIntegrationTests {
 
 	static final StreamingTestBackend backend = new StreamingTestBackend();
 
-	static final int port = GatewayIntegrationTests.freePort();
+	static final GatewayUnderTest gateway = new GatewayUnderTest();
 
-	static final String origin = "http://127.0.0.1:" + port;
+	static final int port = gateway.port();
+
+	static final String origin = gateway.origin();
 
 	@Autowired
 	MeterRegistry registry;
 
 	@DynamicPropertySource
 	static void gatehouse(DynamicPropertyRegistry registry) {
-		registry.add("server.port", () -> port);
-		registry.add("management.server.port", () -> 0);
-		registry.add("gatehouse.public-url", () -> origin);
-		registry.add("gatehouse.issuers.corp.discovery-url", idp::discoveryUrl);
+		gateway.register(registry, idp);
 		registry.add("gatehouse.upstream.sse-heartbeat", () -> "1s");
 		registry.add("gatehouse.routes.backend.path", () -> "/mcp/backend");
 		registry.add("gatehouse.routes.backend.upstream", backend::url);

@@ -29,6 +29,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import dev.gatehouse.support.McpTestServer;
+import dev.gatehouse.support.GatewayUnderTest;
 import dev.gatehouse.support.TestIdp;
 
 /**
@@ -45,9 +46,11 @@ class StickyUpstreamsIntegrationTests {
 
 	static final McpTestServer two = new McpTestServer();
 
-	static final int port = GatewayIntegrationTests.freePort();
+	static final GatewayUnderTest gateway = new GatewayUnderTest();
 
-	static final String origin = "http://127.0.0.1:" + port;
+	static final int port = gateway.port();
+
+	static final String origin = gateway.origin();
 
 	static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -57,10 +60,7 @@ class StickyUpstreamsIntegrationTests {
 
 	@DynamicPropertySource
 	static void gatehouse(DynamicPropertyRegistry registry) {
-		registry.add("server.port", () -> port);
-		registry.add("management.server.port", () -> 0);
-		registry.add("gatehouse.public-url", () -> origin);
-		registry.add("gatehouse.issuers.corp.discovery-url", idp::discoveryUrl);
+		gateway.register(registry, idp);
 		registry.add("gatehouse.routes.pool.path", () -> "/mcp/pool");
 		registry.add("gatehouse.routes.pool.upstreams[0]", one::url);
 		registry.add("gatehouse.routes.pool.upstreams[1]", two::url);

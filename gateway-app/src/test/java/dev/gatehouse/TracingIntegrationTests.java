@@ -18,6 +18,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import dev.gatehouse.support.RecordingBackend;
+import dev.gatehouse.support.GatewayUnderTest;
 import dev.gatehouse.support.TestIdp;
 
 /**
@@ -32,16 +33,15 @@ class TracingIntegrationTests {
 
 	static final RecordingBackend backend = new RecordingBackend();
 
-	static final int port = GatewayIntegrationTests.freePort();
+	static final GatewayUnderTest gateway = new GatewayUnderTest();
 
-	static final String origin = "http://127.0.0.1:" + port, resource = origin + "/mcp/traced";
+	static final int port = gateway.port();
+
+	static final String origin = gateway.origin(), resource = origin + "/mcp/traced";
 
 	@DynamicPropertySource
 	static void gatehouse(DynamicPropertyRegistry registry) {
-		registry.add("server.port", () -> port);
-		registry.add("management.server.port", () -> 0);
-		registry.add("gatehouse.public-url", () -> origin);
-		registry.add("gatehouse.issuers.corp.discovery-url", idp::discoveryUrl);
+		gateway.register(registry, idp);
 		registry.add("gatehouse.routes.traced.path", () -> "/mcp/traced");
 		registry.add("gatehouse.routes.traced.upstream", backend::url);
 		registry.add("gatehouse.routes.traced.issuers[0]", () -> "corp");
