@@ -71,6 +71,10 @@ class ObservabilityAssetsIntegrationTests {
 		registry.add("gatehouse.routes.test.path", () -> "/mcp/test");
 		registry.add("gatehouse.routes.test.upstream", mcp::url);
 		registry.add("gatehouse.routes.test.issuers[0]", () -> "corp");
+		// a route that never gets a request
+		registry.add("gatehouse.routes.idle.path", () -> "/mcp/idle");
+		registry.add("gatehouse.routes.idle.upstream", mcp::url);
+		registry.add("gatehouse.routes.idle.issuers[0]", () -> "corp");
 		// every span sampled: without NoExemplars each metric touched by a request would carry an exemplar
 		registry.add("management.tracing.sampling.probability", () -> "1.0");
 	}
@@ -125,6 +129,19 @@ class ObservabilityAssetsIntegrationTests {
 		assertThat(scrape.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/openmetrics-text");
 		// Prometheus < 2.43 drops the whole scrape for an exemplar on a _count line; none may be there
 		assertThat(scrape.body()).contains("gatehouse_auth_duration_seconds_count").doesNotContain(" # {");
+	}
+
+	@Test
+	void scrapeWhenNothingHasFailedYetThenFailureCountersAndIdleRouteGaugesAreExportedAtZero() throws Exception {
+		scrapeAfterTraffic();
+		String scrape = GatewayIntegrationTests
+			.get("http://127.0.0.1:" + this.managementPort + "/actuator/prometheus")
+			.body();
+		// increase() over a series that appears at 1 misses that first failure: each must exist at 0 beforehand
+		assertThat(scrape).contains("gatehouse_sse_active{route=\"idle\"} 0.0")
+			.contains("gatehouse_jwks_fetches_total{issuer=\"corp\",result=\"failure\"} 0.0")
+			.contains("gatehouse_jwks_fetches_total{issuer=\"corp\",result=\"invalid\"} 0.0")
+			.contains("gatehouse_jwks_stale_total{issuer=\"corp\"} 0.0");
 	}
 
 	@Test

@@ -153,6 +153,7 @@ class StickyUpstreamsIntegrationTests {
 		HttpResponse<String> hijack = send(request(token("mallory")).header("Mcp-Session-Id", clientSession)
 			.POST(HttpRequest.BodyPublishers.ofString(TOOLS_LIST)));
 		assertThat(hijack.statusCode()).isEqualTo(404);
+		assertThat(json.readTree(hijack.body()).get("reason").asString()).isEqualTo("session_not_found");
 	}
 
 	// --- helpers -------------------------------------------------------------------------------------

@@ -38,11 +38,6 @@ public record RouteProperties(String path, URI upstream, List<URI> upstreams, Li
 		// allowedAudiences stays null when unset: null means "the resource URL", empty means "no check"
 	}
 
-	/** The backend instances: {@code upstreams}, or {@code upstream} alone. */
-	public List<URI> instances() {
-		return (this.upstreams.isEmpty() && this.upstream != null) ? List.of(this.upstream) : this.upstreams;
-	}
-
 	/**
 	 * A custom claim rule; exactly one operator is set. Comparison is exact: no case folding, no
 	 * Unicode normalisation; a claim of the wrong type fails the rule.

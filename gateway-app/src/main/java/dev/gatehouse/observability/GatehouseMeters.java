@@ -2,7 +2,6 @@ package dev.gatehouse.observability;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -50,8 +49,6 @@ public final class GatehouseMeters {
 
 	private final Map<List<String>, Timer> timers = new ConcurrentHashMap<>();
 
-	private final Set<String> issuersSeen = ConcurrentHashMap.newKeySet();
-
 	/** Per issuer, when its JWK Set was last fetched successfully ({@link System#nanoTime()}). */
 	private final Map<String, AtomicLong> lastJwksSuccess = new ConcurrentHashMap<>();
 
@@ -73,20 +70,23 @@ public final class GatehouseMeters {
 	}
 
 	public void upstreamResponse(String route, int status) {
-		activeStreams(route); // at zero from a route's first request, so that panels and alerts see it
 		counter(UPSTREAM_REQUESTS, "Requests proxied to the route's upstream, by response status (502/503/504 when it failed)",
 				"route", route, "status", String.valueOf(status))
 			.increment();
 	}
 
-	public void jwksFetch(String issuer, String result) {
-		if (this.issuersSeen.add(issuer)) {
-			// every result and the stale count at zero from the first fetch: increase() then sees the first failure
-			for (String each : List.of("success", "failure", "invalid")) {
-				jwksFetches(issuer, each);
-			}
-			jwksStale(issuer);
+	/**
+	 * Exports an issuer's fetch results and stale-key count at zero, once its key source exists, so
+	 * that {@code increase()} in panels and alerts sees the first failure.
+	 */
+	public void issuerKeySource(String issuer) {
+		for (String result : List.of("success", "failure", "invalid")) {
+			jwksFetches(issuer, result);
 		}
+		jwksStale(issuer);
+	}
+
+	public void jwksFetch(String issuer, String result) {
 		jwksFetches(issuer, result).increment();
 		if ("success".equals(result)) {
 			this.lastJwksSuccess.computeIfAbsent(issuer, (name) -> {
@@ -142,8 +142,7 @@ public final class GatehouseMeters {
 
 	/** The live count of open {@code text/event-stream} responses of a route. */
 	public AtomicInteger activeStreams(String route) {
-		AtomicInteger active = this.activeStreams.get(route);
-		return (active != null) ? active : this.activeStreams.computeIfAbsent(route,
+		return this.activeStreams.computeIfAbsent(route,
 				(id) -> this.registry.gauge(SSE_ACTIVE, io.micrometer.core.instrument.Tags.of("route", id),
 						new AtomicInteger()));
 	}
@@ -158,8 +157,12 @@ public final class GatehouseMeters {
 				"result", result);
 	}
 
-	/** When the configuration in force was loaded: start-up, then every successful reload. */
-	public void configurationActive(java.time.Instant since) {
+	/**
+	 * When the configuration in force was loaded (start-up, then every successful reload), and its
+	 * routes, whose open-stream gauges are exported at zero from then on.
+	 */
+	public void configurationActive(java.time.Instant since, java.util.Collection<String> routes) {
+		routes.forEach(this::activeStreams);
 		this.configurationActiveSince.set(since.toEpochMilli());
 		if (this.configurationActiveGauge.compareAndSet(false, true)) {
 			// both results at zero from the start, so rates and alerts see the first failure

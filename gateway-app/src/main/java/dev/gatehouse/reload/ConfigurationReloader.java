@@ -70,7 +70,7 @@ public final class ConfigurationReloader implements AutoCloseable {
 		this.meters = meters;
 		this.clock = clock;
 		this.status = ReloadStatus.startedAt(clock.instant());
-		meters.configurationActive(this.status.activeSince());
+		meters.configurationActive(this.status.activeSince(), routeIds(active.get()));
 	}
 
 	ReloadStatus status() {
@@ -131,9 +131,9 @@ public final class ConfigurationReloader implements AutoCloseable {
 		retire(current.issuers().notIn(issuers));
 		this.status = new ReloadStatus(at, true, List.of(), at);
 		this.meters.configurationReload(true);
-		this.meters.configurationActive(at);
+		this.meters.configurationActive(at, routeIds(next));
 		logger.info("Configuration reloaded: routes {}, issuers {} (new or changed: {}, removed or replaced: {})",
-				next.routes().routes().stream().map(Route::id).toList(), properties.issuers().keySet(),
+				routeIds(next), properties.issuers().keySet(),
 				added.stream().map(TrustedIssuer::name).toList(),
 				current.issuers().notIn(issuers).stream().map(TrustedIssuer::name).toList());
 		return this.status;
@@ -145,6 +145,10 @@ public final class ConfigurationReloader implements AutoCloseable {
 		logger.warn("Configuration reload refused; the previous configuration stays in force. {}",
 				new InvalidConfigurationException(problems).getMessage());
 		return this.status;
+	}
+
+	private static List<String> routeIds(GatehouseRuntime runtime) {
+		return runtime.routes().routes().stream().map(Route::id).toList();
 	}
 
 	private static void warnRestartOnly(GatehouseProperties current, GatehouseProperties next) {

@@ -39,7 +39,8 @@ public final class Routes {
 		Set<String> audiences = (route.allowedAudiences() != null) ? Set.copyOf(route.allowedAudiences()) : Set.of(resource);
 		RoutePolicy policy = new RoutePolicy(audiences, Set.copyOf(route.allowedClients()), Set.copyOf(route.allowedScopes()),
 				Set.copyOf(route.requiredScopes()), route.claims().stream().map(ClaimRule::compile).toList());
-		return new Route(id, route.path(), (route.upstream() != null) ? Upstreams.of(route.upstream()) : Upstreams.pool(route.upstreams()), resource, origin + Route.METADATA_PATH + route.path(),
+		Upstreams upstreams = (route.upstream() != null) ? Upstreams.of(route.upstream()) : Upstreams.pool(route.upstreams());
+		return new Route(id, route.path(), upstreams, resource, origin + Route.METADATA_PATH + route.path(),
 				route.issuers().stream().map(issuers::get).toList(), policy, route.resourceName());
 	}
 

@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -29,32 +29,28 @@ public final class Upstreams {
 
 	private static final char SEPARATOR = '.';
 
-	private final List<URI> instances;
+	private final List<Instance> instances;
 
-	private final Map<String, URI> byTag;
-
-	private final Map<URI, String> tags;
+	private final Map<String, Instance> byTag;
 
 	private final boolean sticky;
 
 	// each compiled route (each replica, each reload) starts its turns at a random instance
 	private final AtomicInteger next = new AtomicInteger(ThreadLocalRandom.current().nextInt(1 << 16));
 
-	private Upstreams(List<URI> instances, boolean sticky) {
-		if (instances.isEmpty()) {
+	private Upstreams(List<URI> urls, boolean sticky) {
+		if (urls.isEmpty()) {
 			throw new IllegalArgumentException("a route needs at least one upstream");
 		}
-		this.instances = List.copyOf(instances);
+		this.instances = urls.stream().map((url) -> new Instance(url, tag(url))).toList();
 		this.sticky = sticky;
-		this.byTag = new LinkedHashMap<>();
-		this.tags = new LinkedHashMap<>();
-		for (URI instance : this.instances) {
-			String tag = tag(instance);
-			if (this.byTag.putIfAbsent(tag, instance) != null) {
-				throw new IllegalArgumentException("upstream listed twice: " + instance);
+		Map<String, Instance> byTag = new HashMap<>();
+		for (Instance instance : this.instances) {
+			if (byTag.putIfAbsent(instance.tag(), instance) != null) {
+				throw new IllegalArgumentException("upstream listed twice: " + instance.url());
 			}
-			this.tags.put(instance, tag);
 		}
+		this.byTag = Map.copyOf(byTag);
 	}
 
 	/**
@@ -68,11 +64,6 @@ public final class Upstreams {
 	/** One backend ({@code upstream}): session ids pass unchanged. */
 	public static Upstreams of(URI instance) {
 		return new Upstreams(List.of(instance), false);
-	}
-
-	/** The configured instances, in order. */
-	public List<URI> instances() {
-		return this.instances;
 	}
 
 	/** Whether sessions are pinned to instances (the route lists {@code upstreams}). */
@@ -105,26 +96,31 @@ public final class Upstreams {
 	 */
 	public Selection select(String clientSessionId) {
 		if (!this.sticky) {
-			return new Selection(this.instances.get(0), clientSessionId, null);
+			return new Selection(this.instances.get(0).url(), clientSessionId, null);
 		}
 		if (clientSessionId == null) {
-			URI instance = this.instances.get(Math.floorMod(this.next.getAndIncrement(), this.instances.size()));
-			return new Selection(instance, null, this.tags.get(instance));
+			Instance instance = this.instances.get(Math.floorMod(this.next.getAndIncrement(), this.instances.size()));
+			return new Selection(instance.url(), null, instance.tag());
 		}
-		if (clientSessionId.length() <= TAG_LENGTH + 1 || clientSessionId.charAt(TAG_LENGTH) != SEPARATOR) {
-			return null;
-		}
-		String tag = clientSessionId.substring(0, TAG_LENGTH);
-		URI instance = this.byTag.get(tag);
-		return (instance != null) ? new Selection(instance, clientSessionId.substring(TAG_LENGTH + 1), tag) : null;
+		Instance instance = pinned(clientSessionId);
+		return (instance != null)
+				? new Selection(instance.url(), clientSessionId.substring(TAG_LENGTH + 1), instance.tag()) : null;
 	}
 
 	/**
-	 * Whether a client's session id can belong to this route (always, with one instance). Unlike
+	 * Whether a client's session id can belong to this route (always, with one backend). Unlike
 	 * {@link #select}, never takes a turn.
 	 */
 	public boolean knows(String clientSessionId) {
-		return clientSessionId == null || select(clientSessionId) != null;
+		return !this.sticky || clientSessionId == null || pinned(clientSessionId) != null;
+	}
+
+	/** The instance a client's session id is tagged with, or {@code null}. */
+	private Instance pinned(String clientSessionId) {
+		if (clientSessionId.length() <= TAG_LENGTH + 1 || clientSessionId.charAt(TAG_LENGTH) != SEPARATOR) {
+			return null;
+		}
+		return this.byTag.get(clientSessionId.substring(0, TAG_LENGTH));
 	}
 
 	static String tag(URI instance) {
@@ -135,6 +131,9 @@ public final class Upstreams {
 		catch (NoSuchAlgorithmException ex) {
 			throw new IllegalStateException("SHA-256 is a required JDK algorithm", ex);
 		}
+	}
+
+	private record Instance(URI url, String tag) {
 	}
 
 	/**

@@ -33,6 +33,7 @@ final class MeteredJwkSetSource implements JWKSetSource<SecurityContext> {
 		this.issuer = issuer;
 		this.meters = meters;
 		this.fetched = fetched;
+		meters.issuerKeySource(issuer);
 	}
 
 	@Override

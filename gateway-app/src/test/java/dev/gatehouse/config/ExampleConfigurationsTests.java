@@ -64,7 +64,7 @@ class ExampleConfigurationsTests {
 		assertThat(properties.routes()).hasSize(3);
 		assertThat(properties.issuers()).hasSize(2);
 		assertThat(properties.routes()).containsKey(properties.rootMetadataRoute());
-		assertThat(properties.routes().get("confluence").instances()).hasSize(2);
+		assertThat(properties.routes().get("confluence").upstreams()).hasSize(2);
 	}
 
 	@Test

@@ -444,7 +444,7 @@ class GatehouseConfigurationLoaderTests {
 				      issuers: [corp]
 				""").routes().get("jira");
 		assertThat(jira.upstream()).isNull();
-		assertThat(jira.instances()).extracting(Object::toString)
+		assertThat(jira.upstreams()).extracting(Object::toString)
 			.containsExactly("http://jira-mcp-0.jira-mcp:8080/mcp", "http://jira-mcp-1.jira-mcp:8080/mcp");
 	}
 

@@ -39,6 +39,12 @@ class UpstreamsTests {
 		}
 		assertThat(chosen.subList(0, 3)).containsExactlyInAnyOrder(A, B, C);
 		assertThat(chosen.subList(3, 6)).isEqualTo(chosen.subList(0, 3));
+		// 60 freshly compiled pools all starting at one instance would happen with probability 3^-59
+		java.util.Set<URI> firsts = new java.util.HashSet<>();
+		for (int i = 0; i < 60; i++) {
+			firsts.add(Upstreams.pool(List.of(A, B, C)).select(null).instance());
+		}
+		assertThat(firsts).hasSizeGreaterThan(1);
 	}
 
 	@Test
@@ -108,7 +114,9 @@ class UpstreamsTests {
 		assertThat(upstreams.select(tagOfA)).isNull();
 		assertThat(upstreams.select(tagOfA + "-s1")).isNull();
 		assertThat(upstreams.knows(tagOfA + ".s1")).isTrue();
+		assertThat(upstreams.knows("AAAAAAAA.s1")).isFalse();
 		assertThat(upstreams.knows(null)).isTrue();
+		assertThat(Upstreams.of(A).knows("AAAAAAAA.s1")).isTrue();
 	}
 
 	@Test
