@@ -3,17 +3,12 @@ package dev.gatehouse.routing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -35,14 +30,14 @@ import dev.gatehouse.observability.GatehouseMeters;
 import dev.gatehouse.observability.RequestAudit;
 
 /**
- * The gateway's exchange with an upstream MCP server, on the JDK {@link HttpClient}: HTTP/1.1 only
- * (no {@code h2c} upgrade), no redirects followed, no compression added or undone, a connect
- * timeout and a deadline for the response headers only, never for the body, so SSE streams live as
- * long as both ends want. Request and response bodies are streamed; {@code text/event-stream} is
- * relayed by {@link SseRelay} (flushed per read, heartbeats while idle). Whatever ends a response,
- * the upstream body is closed, not drained (Spring Cloud Gateway 5.0.2 drains it, which leaks the
- * upstream SSE connection: gh-3999). Failures before a response become 502/503/504 with a JSON-RPC
- * error body; an upstream 401/407 (the backend refusing the gateway) becomes 502.
+ * The gateway's exchange with an upstream MCP server, over {@link UpstreamClient} (HTTP/1.1, pooled,
+ * blocking on the request's virtual thread; no redirects followed, no compression added or undone;
+ * a connect timeout and a limit on upstream silence that SSE streams are exempt from, so they live
+ * as long as both ends want). Request and response bodies are streamed; {@code text/event-stream}
+ * is relayed by {@link SseRelay} (flushed per read, heartbeats while idle). Whatever ends a
+ * response, the upstream body is closed, not drained (Spring Cloud Gateway 5.0.2 drains it, which
+ * leaks the upstream SSE connection: gh-3999). Failures before a response become 502/503/504 with a
+ * JSON-RPC error body; an upstream 401/407 (the backend refusing the gateway) becomes 502.
  */
 public final class StreamingProxyExchange implements ProxyExchange, SmartLifecycle, AutoCloseable {
 
@@ -58,13 +53,9 @@ public final class StreamingProxyExchange implements ProxyExchange, SmartLifecyc
 
 	private static final int CAPTURE_LIMIT = 4096;
 
-	private final HttpClient client;
+	private final UpstreamClient client;
 
-	private final Duration connectTimeout;
-
-	// follow a configuration reload (see upstream(...)); the connect timeout is the client's own
-	private volatile Duration responseTimeout;
-
+	// follow a configuration reload (see upstream(...)); the timeouts are the client's own
 	private volatile Duration heartbeat;
 
 	private volatile long maxRequestBody;
@@ -82,14 +73,7 @@ public final class StreamingProxyExchange implements ProxyExchange, SmartLifecyc
 	}
 
 	StreamingProxyExchange(UpstreamProperties upstream, GatehouseMeters meters, TraceHeaders traceHeaders) {
-		this.client = HttpClient.newBuilder()
-			.version(HttpClient.Version.HTTP_1_1)
-			.followRedirects(HttpClient.Redirect.NEVER)
-			.connectTimeout(upstream.connectTimeout())
-			.executor(Executors.newVirtualThreadPerTaskExecutor())
-			.build();
-		this.connectTimeout = upstream.connectTimeout();
-		this.responseTimeout = upstream.responseTimeout();
+		this.client = new UpstreamClient(upstream.connectTimeout(), upstream.responseTimeout());
 		this.heartbeat = upstream.sseHeartbeat();
 		this.maxRequestBody = upstream.maxRequestBody().toBytes();
 		this.meters = meters;
@@ -101,11 +85,11 @@ public final class StreamingProxyExchange implements ProxyExchange, SmartLifecyc
 	 * belongs to the HTTP client and only changes with a restart.
 	 */
 	public void upstream(UpstreamProperties upstream) {
-		if (!upstream.connectTimeout().equals(this.connectTimeout)) {
+		if (!upstream.connectTimeout().equals(this.client.connectTimeout())) {
 			logger.warn("gatehouse.upstream.connect-timeout changed to {}; it takes effect after a restart (still {})",
-					upstream.connectTimeout(), this.connectTimeout);
+					upstream.connectTimeout(), this.client.connectTimeout());
 		}
-		this.responseTimeout = upstream.responseTimeout();
+		this.client.responseTimeout(upstream.responseTimeout());
 		this.heartbeat = upstream.sseHeartbeat();
 		this.maxRequestBody = upstream.maxRequestBody().toBytes();
 	}
@@ -118,30 +102,22 @@ public final class StreamingProxyExchange implements ProxyExchange, SmartLifecyc
 		long start = System.nanoTime();
 		CapturingInputStream body = null;
 		LimitedInputStream limited = null;
-		HttpResponse<InputStream> response;
+		UpstreamClient.Response response;
 		try {
-			// headers arrive filtered by ProxyHeaders: nothing the JDK client manages itself
-			HttpRequest.Builder upstream = HttpRequest.newBuilder(request.getUri()).timeout(this.responseTimeout);
-			request.getHeaders().forEach((name, values) -> values.forEach((value) -> upstream.header(name, value)));
-			this.traceHeaders.inject(upstream);
-			HttpRequest.BodyPublisher publisher = HttpRequest.BodyPublishers.noBody();
+			// headers arrive filtered by ProxyHeaders: nothing the HTTP client manages itself
+			InputStream upload = null;
+			long length = -1;
 			if (hasBody(servletRequest)) {
-				long length = servletRequest.getContentLengthLong();
+				length = servletRequest.getContentLengthLong();
 				limited = new LimitedInputStream(servletRequest.getInputStream(), this.maxRequestBody);
-				CapturingInputStream captured = new CapturingInputStream(limited, CAPTURE_LIMIT);
-				body = captured;
+				body = new CapturingInputStream(limited, CAPTURE_LIMIT);
 				if (length > this.maxRequestBody) {
-					return tooLarge(routeId, captured, audit);
+					return tooLarge(routeId, body, audit);
 				}
-				HttpRequest.BodyPublisher stream = HttpRequest.BodyPublishers.ofInputStream(() -> captured);
-				publisher = (length >= 0) ? HttpRequest.BodyPublishers.fromPublisher(stream, length) : stream;
+				upload = body;
 			}
-			upstream.method(request.getMethod().name(), publisher);
-			response = this.client.send(upstream.build(), HttpResponse.BodyHandlers.ofInputStream());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return failed(routeId, UpstreamFailure.UNAVAILABLE, body, audit);
+			response = this.client.send(request.getMethod().name(), request.getUri(), request.getHeaders(), upload,
+					length, this.traceHeaders);
 		}
 		catch (IOException | RuntimeException ex) {
 			if (limited != null && limited.exceeded()) {
@@ -153,7 +129,7 @@ public final class StreamingProxyExchange implements ProxyExchange, SmartLifecyc
 			return failed(routeId, failure, body, audit);
 		}
 		this.meters.upstreamDuration(routeId, System.nanoTime() - start);
-		int status = response.statusCode();
+		int status = response.status();
 		if (audit != null) {
 			audit.upstream(status);
 			if (body != null) {
@@ -170,16 +146,15 @@ public final class StreamingProxyExchange implements ProxyExchange, SmartLifecyc
 		return respond(request, routeId, response, body);
 	}
 
-	private ServerResponse respond(Request request, String routeId, HttpResponse<InputStream> response,
+	private ServerResponse respond(Request request, String routeId, UpstreamClient.Response response,
 			CapturingInputStream body) {
-		HttpHeaders headers = new HttpHeaders();
-		response.headers().map().forEach(headers::addAll);
+		HttpHeaders headers = response.headers();
 		boolean streaming = isEventStream(headers);
 		// a heartbeat inserted into a compressed or fixed-length body would corrupt it
 		Duration heartbeat = (streaming && headers.getContentLength() < 0 && isIdentityEncoded(headers)) ? this.heartbeat
 				: null;
 		ServerResponse serverResponse = new ClosingServerResponse(
-				GatewayServerResponse.status(HttpStatusCode.valueOf(response.statusCode()))
+				GatewayServerResponse.status(HttpStatusCode.valueOf(response.status()))
 					.build((servletRequest, servletResponse) -> {
 						if (streaming) {
 							relayEvents(response.body(), servletResponse, routeId, heartbeat,
@@ -191,7 +166,7 @@ public final class StreamingProxyExchange implements ProxyExchange, SmartLifecyc
 						return null;
 					}),
 				response.body());
-		Response upstreamResponse = new UpstreamResponse(HttpStatusCode.valueOf(response.statusCode()), headers);
+		Response upstreamResponse = new UpstreamResponse(HttpStatusCode.valueOf(response.status()), headers);
 		request.getResponseConsumers().forEach((consumer) -> consumer.accept(upstreamResponse, serverResponse));
 		return serverResponse;
 	}
@@ -221,17 +196,13 @@ public final class StreamingProxyExchange implements ProxyExchange, SmartLifecyc
 
 	/**
 	 * Copies a non-streaming body. An upstream silent for longer than the response timeout mid-body is
-	 * cut off. If the upstream fails or stalls before anything reached the client (all of it still in
-	 * the response buffer), the client gets the 502/504 JSON-RPC error instead; after that, the
-	 * connection is aborted (an exception reaches the container), so the client sees a truncated
-	 * response, not a complete wrong one. A client that left just ends the copy.
+	 * cut off (the client's read limit). If the upstream fails or stalls before anything reached the
+	 * client (all of it still in the response buffer), the client gets the 502/504 JSON-RPC error
+	 * instead; after that, the connection is aborted (an exception reaches the container), so the
+	 * client sees a truncated response, not a complete wrong one. A client that left just ends the copy.
 	 */
 	private void copy(InputStream upstream, HttpServletRequest request, HttpServletResponse response, String routeId,
-			CapturingInputStream body)
-			throws IOException {
-		AtomicLong lastRead = new AtomicLong(System.nanoTime());
-		AtomicBoolean stalled = new AtomicBoolean();
-		Thread watchdog = Thread.ofVirtual().start(() -> cutOffWhenStalled(upstream, lastRead, stalled));
+			CapturingInputStream body) throws IOException {
 		try (upstream) {
 			OutputStream out = response.getOutputStream();
 			byte[] buffer = new byte[8192];
@@ -241,7 +212,8 @@ public final class StreamingProxyExchange implements ProxyExchange, SmartLifecyc
 					read = upstream.read(buffer);
 				}
 				catch (IOException ex) {
-					UpstreamFailure failure = stalled.get() ? UpstreamFailure.TIMEOUT : UpstreamFailure.BAD_GATEWAY;
+					UpstreamFailure failure = (ex instanceof SocketTimeoutException) ? UpstreamFailure.TIMEOUT
+							: UpstreamFailure.BAD_GATEWAY;
 					if (!response.isCommitted()) {
 						writeFailure(request, response, routeId, body, failure);
 						return;
@@ -251,7 +223,6 @@ public final class StreamingProxyExchange implements ProxyExchange, SmartLifecyc
 				if (read == -1) {
 					break;
 				}
-				lastRead.set(System.nanoTime());
 				try {
 					out.write(buffer, 0, read);
 				}
@@ -261,27 +232,6 @@ public final class StreamingProxyExchange implements ProxyExchange, SmartLifecyc
 				}
 			}
 			out.flush();
-		}
-		finally {
-			watchdog.interrupt();
-		}
-	}
-
-	private void cutOffWhenStalled(InputStream upstream, AtomicLong lastRead, AtomicBoolean stalled) {
-		long limit = this.responseTimeout.toNanos();
-		try {
-			while (true) {
-				long idle = System.nanoTime() - lastRead.get();
-				if (idle >= limit) {
-					stalled.set(true);
-					close(upstream);
-					return;
-				}
-				Thread.sleep(Duration.ofNanos(limit - idle));
-			}
-		}
-		catch (InterruptedException ex) {
-			// the copy ended
 		}
 	}
 
@@ -334,13 +284,7 @@ public final class StreamingProxyExchange implements ProxyExchange, SmartLifecyc
 	}
 
 	private static boolean isEventStream(HttpHeaders headers) {
-		try {
-			MediaType type = headers.getContentType();
-			return type != null && MediaType.TEXT_EVENT_STREAM.isCompatibleWith(type);
-		}
-		catch (RuntimeException ex) {
-			return false;
-		}
+		return UpstreamClient.isEventStream(headers.getFirst(HttpHeaders.CONTENT_TYPE));
 	}
 
 	private static boolean isIdentityEncoded(HttpHeaders headers) {
@@ -394,7 +338,7 @@ public final class StreamingProxyExchange implements ProxyExchange, SmartLifecyc
 	/** Aborts open upstream exchanges when the application stops (after the graceful shutdown phase). */
 	@Override
 	public void close() {
-		this.client.shutdownNow();
+		this.client.close();
 	}
 
 	private record UpstreamResponse(HttpStatusCode getStatusCode, HttpHeaders getHeaders) implements Response {

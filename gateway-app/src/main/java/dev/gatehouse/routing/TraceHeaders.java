@@ -1,10 +1,9 @@
 package dev.gatehouse.routing;
 
-import java.net.http.HttpRequest;
-
 import io.micrometer.tracing.TraceContext;
 import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.propagation.Propagator;
+import org.apache.hc.core5.http.ClassicHttpRequest;
 
 /**
  * With tracing on, puts the gateway's current span into the upstream request ({@code traceparent},
@@ -24,13 +23,13 @@ final class TraceHeaders {
 		this.propagator = propagator;
 	}
 
-	void inject(HttpRequest.Builder upstream) {
+	void inject(ClassicHttpRequest upstream) {
 		if (this.tracer == null || this.propagator == null) {
 			return;
 		}
 		TraceContext context = this.tracer.currentTraceContext().context();
 		if (context != null) {
-			this.propagator.inject(context, upstream, HttpRequest.Builder::setHeader);
+			this.propagator.inject(context, upstream, (carrier, name, value) -> carrier.setHeader(name, value));
 		}
 	}
 

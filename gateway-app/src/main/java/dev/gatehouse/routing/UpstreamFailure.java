@@ -3,8 +3,10 @@ package dev.gatehouse.routing;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
-import java.net.http.HttpTimeoutException;
+import java.net.SocketTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
+
+import org.apache.hc.client5.http.ConnectTimeoutException;
 
 import org.springframework.http.HttpStatus;
 
@@ -50,7 +52,8 @@ enum UpstreamFailure {
 
 	static UpstreamFailure of(Throwable failure) {
 		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-			if (cause instanceof HttpTimeoutException) {
+			if (cause instanceof SocketTimeoutException || cause instanceof ConnectTimeoutException
+					|| cause instanceof UpstreamClient.UploadTimeoutException) {
 				return TIMEOUT;
 			}
 			if (cause instanceof ConnectException || cause instanceof UnknownHostException

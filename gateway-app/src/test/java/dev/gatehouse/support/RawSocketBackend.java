@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +17,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A backend that breaks HTTP on purpose, on a plain socket at {@code http://127.0.0.1:<port>}
  * (an HTTP server library would not): {@code /headers-then-reset} sends a 200 announcing 100 bytes
  * and drops the connection; {@code /truncated} sends 10 of them and drops it; {@code /truncated-large}
- * announces 100,000 bytes and drops the connection after 20,000. Requests are counted by path.
+ * announces 100,000 bytes and drops the connection after 20,000; {@code /never-reads} takes the
+ * request head and then reads nothing more (a small receive buffer, so an upload stalls) and answers
+ * nothing until the gateway gives up. Requests are counted by path.
  */
 public final class RawSocketBackend implements AutoCloseable {
 
@@ -26,7 +29,9 @@ public final class RawSocketBackend implements AutoCloseable {
 
 	public RawSocketBackend() {
 		try {
-			this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+			this.server = new ServerSocket();
+			this.server.setReceiveBufferSize(4096);
+			this.server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException(ex);
@@ -59,6 +64,10 @@ public final class RawSocketBackend implements AutoCloseable {
 			String head = readHead(socket.getInputStream());
 			String path = head.split(" ", 3)[1].split("\\?")[0];
 			this.requests.computeIfAbsent(path, (p) -> new AtomicInteger()).incrementAndGet();
+			if (path.endsWith("/never-reads")) {
+				Thread.sleep(30_000);
+				return;
+			}
 			OutputStream out = socket.getOutputStream();
 			boolean large = path.endsWith("/truncated-large");
 			out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + (large ? 100_000 : 100)
@@ -74,6 +83,9 @@ public final class RawSocketBackend implements AutoCloseable {
 		}
 		catch (IOException | RuntimeException ex) {
 			// the peer is gone; nothing to do
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 	}
 
