@@ -17,9 +17,11 @@ import org.springframework.core.annotation.Order;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
+import org.springframework.security.web.firewall.StrictHttpFirewall;
 import org.springframework.security.web.header.HeaderWriterFilter;
 import org.springframework.security.web.session.DisableEncodeUrlFilter;
 import org.springframework.web.cors.CorsConfiguration;
@@ -98,6 +100,21 @@ class SecurityConfiguration {
 				.anyRequest()
 				.access(new RouteAuthorizationManager(meters)));
 		return http.build();
+	}
+
+	/**
+	 * No observation of each security filter, authentication and authorization: http.server.requests
+	 * and gatehouse.auth.* say what matters, and the per-filter wrapping is a measurable cost per request.
+	 */
+	@Bean
+	SecurityObservationSettings securityObservationSettings() {
+		return SecurityObservationSettings.noObservations();
+	}
+
+	/** Spring Security's strict firewall, unchanged in what it refuses; header characters checked faster. */
+	@Bean
+	StrictHttpFirewall httpFirewall() {
+		return HeaderCharacters.strictFirewall();
 	}
 
 	/** MCP sessions bound to their principal: at most 100,000 per replica, forgotten after 24 h unused. */
