@@ -4,23 +4,30 @@ import java.io.IOException;
 import java.net.MalformedURLException;
 import java.net.URI;
 import java.security.Key;
+import java.security.PublicKey;
 import java.security.interfaces.RSAKey;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import javax.crypto.SecretKey;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKMatcher;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.JWKSelector;
+import com.nimbusds.jose.jwk.KeyConverter;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.jwk.source.OutageTolerantJWKSetSource;
 import com.nimbusds.jose.jwk.source.RateLimitReachedException;
 import com.nimbusds.jose.jwk.source.URLBasedJWKSetSource;
-import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.DefaultResourceRetriever;
 import org.slf4j.Logger;
@@ -58,7 +65,9 @@ final class IssuerKeys implements AutoCloseable {
 
 	private final JWKSource<SecurityContext> source;
 
-	private final JWSVerificationKeySelector<SecurityContext> selector;
+	private static final int MAX_CONVERTED_KEYS = 256;
+
+	private final Map<JWK, List<Key>> converted = new ConcurrentHashMap<>();
 
 	private final Set<JWSAlgorithm> algorithms;
 
@@ -104,7 +113,6 @@ final class IssuerKeys implements AutoCloseable {
 				}
 			})
 			.build();
-		this.selector = new JWSVerificationKeySelector<>(algorithms, this.source);
 	}
 
 	/** Fetches the key set once (start-up and readiness), failing if it cannot be had. */
@@ -119,7 +127,7 @@ final class IssuerKeys implements AutoCloseable {
 	 */
 	List<Key> select(JWSHeader header) {
 		try {
-			return usable(this.selector.selectJWSKeys(header, null));
+			return select(header, this.source);
 		}
 		catch (RateLimitReachedException ex) {
 			// Nimbus' rate limiter sits above its outage cache: a look-up that needs a refresh while the
@@ -140,17 +148,55 @@ final class IssuerKeys implements AutoCloseable {
 			return List.of();
 		}
 		try {
-			return usable(new JWSVerificationKeySelector<>(this.algorithms, new ImmutableJWKSet<SecurityContext>(known.keys()))
-				.selectJWSKeys(header, null));
+			return select(header, new ImmutableJWKSet<SecurityContext>(known.keys()));
 		}
 		catch (KeySourceException | RuntimeException ex) {
 			return List.of();
 		}
 	}
 
-	/** RSA keys under 2048 bits are never used. */
+	/**
+	 * What Nimbus' {@code JWSVerificationKeySelector} selects (an allowed algorithm, the JWKs matching
+	 * the header, their public or secret Java keys), with each JWK converted once rather than on every
+	 * request: the conversion parses the key material, a measurable share of a request's CPU.
+	 */
+	private List<Key> select(JWSHeader header, JWKSource<SecurityContext> source) throws KeySourceException {
+		if (!this.algorithms.contains(header.getAlgorithm())) {
+			return List.of();
+		}
+		JWKMatcher matcher = JWKMatcher.forJWSHeader(header);
+		if (matcher == null) {
+			return List.of();
+		}
+		List<JWK> matches = source.get(new JWKSelector(matcher), null);
+		if (matches.size() == 1) {
+			return javaKeys(matches.get(0));
+		}
+		List<Key> keys = new ArrayList<>();
+		for (JWK jwk : matches) {
+			keys.addAll(javaKeys(jwk));
+		}
+		return keys;
+	}
+
+	/** Keyed by the whole JWK (key material included): a rotated or changed key is converted anew. */
+	private List<Key> javaKeys(JWK jwk) {
+		List<Key> keys = this.converted.get(jwk);
+		if (keys == null) {
+			if (this.converted.size() >= MAX_CONVERTED_KEYS) {
+				this.converted.clear();
+			}
+			keys = usable(KeyConverter.toJavaKeys(List.of(jwk)));
+			this.converted.put(jwk, keys);
+		}
+		return keys;
+	}
+
+	/** Public and secret keys only (never a private key), and no RSA key under 2048 bits. */
 	private static List<Key> usable(List<? extends Key> keys) {
-		return keys.stream().filter((key) -> !(key instanceof RSAKey rsa) || rsa.getModulus().bitLength() >= MIN_RSA_BITS)
+		return keys.stream()
+			.filter((key) -> key instanceof PublicKey || key instanceof SecretKey)
+			.filter((key) -> !(key instanceof RSAKey rsa) || rsa.getModulus().bitLength() >= MIN_RSA_BITS)
 			.map(Key.class::cast)
 			.toList();
 	}

@@ -173,6 +173,38 @@ class AccessTokenVerifierTests {
 	}
 
 	@Test
+	void verifyWhenKeyMaterialReplacedUnderTheSameKidThenOnlyTheNewKeyVerifiesOnceRefreshed() throws Exception {
+		try (TestIdp replacing = new TestIdp()) {
+			RSAKey original = replacing.key();
+			RSAKey replacement = new RSAKey.Builder(TestIdp.newKey()).keyID(original.getKeyID()).build();
+			var properties = new IssuerProperties(URI.create(replacing.discoveryUrl()), null, null, null, null, null, null,
+					new IssuerProperties.JwksProperties(Duration.ofMillis(300), Duration.ofMillis(50), null));
+			try (TrustedIssuer issuer = new TrustedIssuer("replacing", properties, meters(), metadataClient())) {
+				issuer.resolve();
+				AccessTokenVerifier caching = new AccessTokenVerifier(Clock.fixed(NOW, ZoneOffset.UTC), 100);
+				String before = TestTokens.valid(original, replacing.issuer(), NOW).sign();
+				caching.verify(before, List.of(issuer));
+				caching.verify(before, List.of(issuer)); // its key now converted once and the token cached
+				replacing.publish(List.of(replacement));
+				String after = TestTokens.valid(replacement, replacing.issuer(), NOW).sign();
+				boolean verified = false;
+				for (int i = 0; i < 50 && !verified; i++) {
+					Thread.sleep(100);
+					try {
+						verified = caching.verify(after, List.of(issuer)) != null;
+					}
+					catch (TokenRejectedException ex) {
+						assertThat(ex.reason()).isEqualTo(Reason.INVALID_SIGNATURE);
+					}
+				}
+				assertThat(verified).as("token of the replacement key verified after a refresh").isTrue();
+				assertThatExceptionOfType(TokenRejectedException.class).isThrownBy(() -> caching.verify(before, List.of(issuer)))
+					.satisfies((ex) -> assertThat(ex.reason()).isEqualTo(Reason.INVALID_SIGNATURE));
+			}
+		}
+	}
+
+	@Test
 	void verifyWhenSignatureBytesAlteredThenInvalidSignature() {
 		String[] parts = token().sign().split("\\.");
 		byte[] signature = new Base64URL(parts[2]).decode();
