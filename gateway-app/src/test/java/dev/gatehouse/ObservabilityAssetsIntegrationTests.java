@@ -75,7 +75,7 @@ class ObservabilityAssetsIntegrationTests {
 		registry.add("gatehouse.routes.idle.path", () -> "/mcp/idle");
 		registry.add("gatehouse.routes.idle.upstream", mcp::url);
 		registry.add("gatehouse.routes.idle.issuers[0]", () -> "corp");
-		// every span sampled: without NoExemplars each metric touched by a request would carry an exemplar
+		// every span sampled: with a tracer running while export is off, each metric touched by a request would carry an exemplar
 		registry.add("management.tracing.sampling.probability", () -> "1.0");
 	}
 

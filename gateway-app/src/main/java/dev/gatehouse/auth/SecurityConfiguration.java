@@ -83,6 +83,10 @@ class SecurityConfiguration {
 			.formLogin((form) -> form.disable())
 			.httpBasic((basic) -> basic.disable())
 			.logout((logout) -> logout.disable())
+			// nothing reads the servlet API's principal or needs an anonymous token: a request without a
+			// valid token never reaches the proxy (RouteAuthorizationManager), so both are cost only
+			.servletApi((servletApi) -> servletApi.disable())
+			.anonymous((anonymous) -> anonymous.disable())
 			.cors((cors) -> cors.configurationSource((request) -> corsSources.get().getCorsConfiguration(request)))
 			.addFilterBefore(new HostValidationFilter(hosts, responder), DisableEncodeUrlFilter.class)
 			.addFilterBefore(new ProtectedResourceMetadataFilter(routes, json), HeaderWriterFilter.class)

@@ -129,21 +129,22 @@ public final class ConfigurationReloader implements AutoCloseable {
 		this.exchange.upstream(properties.upstream());
 		this.active.swap(next);
 		retire(current.issuers().notIn(issuers));
-		this.status = new ReloadStatus(at, true, List.of(), at);
-		this.meters.configurationReload(true);
-		this.meters.configurationActive(at, routeIds(next));
 		logger.info("Configuration reloaded: routes {}, issuers {} (new or changed: {}, removed or replaced: {})",
 				routeIds(next), properties.issuers().keySet(),
 				added.stream().map(TrustedIssuer::name).toList(),
 				current.issuers().notIn(issuers).stream().map(TrustedIssuer::name).toList());
+		this.status = new ReloadStatus(at, true, List.of(), at);
+		this.meters.configurationReload(true);
+		this.meters.configurationActive(at, routeIds(next));
 		return this.status;
 	}
 
 	private ReloadStatus refused(Instant at, List<ConfigurationProblem> problems) {
-		this.status = new ReloadStatus(at, false, problems, this.status.activeSince());
-		this.meters.configurationReload(false);
+		// logged before it is counted: whoever sees the count can read why
 		logger.warn("Configuration reload refused; the previous configuration stays in force. {}",
 				new InvalidConfigurationException(problems).getMessage());
+		this.status = new ReloadStatus(at, false, problems, this.status.activeSince());
+		this.meters.configurationReload(false);
 		return this.status;
 	}
 
