@@ -12,6 +12,7 @@
 #   --startups N      start-ups timed per mode             (full 3, quick 1)
 #   --skip-post | --skip-sse | --skip-startup
 #   --no-wait         do not wait for the machine to be idle before measuring
+#   --no-build        measure the jar already in gateway-app/target (default: build it first)
 #   --out DIR         results directory                    (default bench/results)
 #
 # Ports (127.0.0.1 only): 18081 backend nginx (POST /mcp, JWKS), 18082 nginx proxy, 18083 HAProxy,
@@ -23,7 +24,7 @@ BENCH=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(dirname "$BENCH")
 DURATION=15 REPEATS=3 WARMUP=60 SSE_COUNTS="1000 5000 10000" STARTUPS=3 MODE=full
 ARGS="$*"
-DO_POST=1 DO_SSE=1 DO_STARTUP=1 WAIT_IDLE=1 OUT="$BENCH/results"
+BUILD=1 DO_POST=1 DO_SSE=1 DO_STARTUP=1 WAIT_IDLE=1 OUT="$BENCH/results"
 while [ $# -gt 0 ]; do
 	case "$1" in
 		--quick) MODE=quick DURATION=4 REPEATS=1 WARMUP=8 SSE_COUNTS="1000" STARTUPS=1 ;;
@@ -36,8 +37,9 @@ while [ $# -gt 0 ]; do
 		--skip-sse) DO_SSE=0 ;;
 		--skip-startup) DO_STARTUP=0 ;;
 		--no-wait) WAIT_IDLE=0 ;;
+		--no-build) BUILD=0 ;;
 		--out) OUT=$2; shift ;;
-		-h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+		-h|--help) sed -n '2,/^# 18084/p' "$0"; exit 0 ;;
 		*) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
 	esac
 	shift
@@ -63,8 +65,9 @@ fi
 JAVA_HOME_25=${JAVA_HOME_25:-$(ls -d /usr/lib/jvm/*25* 2> /dev/null | head -1)}
 JAVA=$JAVA_HOME_25/bin/java
 [ -x "$JAVA" ] || die "no JDK 25 under /usr/lib/jvm (set JAVA_HOME_25)"
-if [ ! -f "$JAR" ]; then
-	log "building $JAR"
+# always from the working tree: a jar left over from an older build would be measured silently
+if [ $BUILD -eq 1 ] || [ ! -f "$JAR" ]; then
+	log "building $JAR from the working tree"
 	(cd "$ROOT" && mvn -B -ntp -q -pl gateway-app -am -DskipTests package) || die "maven build"
 fi
 ulimit -n "$(ulimit -Hn)"

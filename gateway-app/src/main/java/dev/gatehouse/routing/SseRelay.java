@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 
 /**
  * Relays one {@code text/event-stream} from the upstream to the client, flushing every read. While
@@ -14,6 +15,8 @@ import java.time.Duration;
  * or fixed-length body, where inserted bytes would corrupt it) it only relays.
  */
 final class SseRelay {
+
+	private static final int MAX_BURST = 8192;
 
 	private static final byte[] HEARTBEAT = ":\n\n".getBytes(StandardCharsets.US_ASCII);
 
@@ -46,11 +49,10 @@ final class SseRelay {
 	boolean relay() {
 		Thread heartbeats = (this.heartbeat != null)
 				? Thread.ofVirtual().name("gatehouse-sse-heartbeat").start(this::beat) : null;
-		byte[] buffer = new byte[8192];
 		try {
-			int read;
-			while ((read = readUpstream(buffer)) != -1) {
-				if (!write(buffer, read)) {
+			byte[] burst;
+			while ((burst = readBurst()) != null) {
+				if (!write(burst, burst.length)) {
 					break;
 				}
 			}
@@ -69,13 +71,26 @@ final class SseRelay {
 		}
 	}
 
-	private int readUpstream(byte[] buffer) {
+	/**
+	 * Waits for the upstream's next bytes and returns them with whatever else has already arrived (at
+	 * most {@link #MAX_BURST}), or {@code null} at the end of the stream. An idle stream waits on a
+	 * one-byte read, so it holds no buffer while it waits: thousands of idle streams are the usual case.
+	 */
+	private byte[] readBurst() {
 		try {
-			return this.upstream.read(buffer);
+			int first = this.upstream.read();
+			if (first == -1) {
+				return null;
+			}
+			int more = Math.min(Math.max(this.upstream.available(), 0), MAX_BURST - 1);
+			byte[] burst = new byte[1 + more];
+			burst[0] = (byte) first;
+			int read = (more > 0) ? this.upstream.read(burst, 1, more) : 0;
+			return (read == more) ? burst : Arrays.copyOf(burst, 1 + Math.max(read, 0));
 		}
 		catch (IOException ex) {
 			// closed by the heartbeat after the client left, or the upstream broke: the stream ends either way
-			return -1;
+			return null;
 		}
 	}
 
