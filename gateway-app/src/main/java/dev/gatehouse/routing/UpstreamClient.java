@@ -65,8 +65,6 @@ final class UpstreamClient implements AutoCloseable {
 
 	private final Duration connectTimeout;
 
-	private volatile Duration responseTimeout;
-
 	private volatile RequestConfig requestConfig;
 
 	UpstreamClient(Duration connectTimeout, Duration responseTimeout) {
@@ -104,7 +102,6 @@ final class UpstreamClient implements AutoCloseable {
 
 	/** Applies to exchanges that start from now on. */
 	void responseTimeout(Duration responseTimeout) {
-		this.responseTimeout = responseTimeout;
 		this.requestConfig = RequestConfig.custom()
 			.setConnectionRequestTimeout(Timeout.of(this.connectTimeout))
 			.setResponseTimeout(Timeout.of(responseTimeout))
@@ -112,10 +109,6 @@ final class UpstreamClient implements AutoCloseable {
 			.setProtocolUpgradeEnabled(false)
 			.setExpectContinueEnabled(false)
 			.build();
-	}
-
-	Duration responseTimeout() {
-		return this.responseTimeout;
 	}
 
 	/**
@@ -127,7 +120,8 @@ final class UpstreamClient implements AutoCloseable {
 	Response send(String method, URI uri, HttpHeaders headers, InputStream body, long length, TraceHeaders trace)
 			throws IOException {
 		HttpUriRequestBase request = new HttpUriRequestBase(method, uri);
-		request.setConfig(this.requestConfig);
+		RequestConfig config = this.requestConfig;
+		request.setConfig(config);
 		headers.forEach((name, values) -> values.forEach((value) -> request.addHeader(name, value)));
 		trace.inject(request);
 		ScheduledFuture<?> uploadDeadline = null;
@@ -138,7 +132,7 @@ final class UpstreamClient implements AutoCloseable {
 			uploadDeadline = this.deadlines.schedule(() -> {
 				uploadTimedOut.set(true);
 				request.cancel();
-			}, this.responseTimeout.toNanos(), TimeUnit.NANOSECONDS);
+			}, config.getResponseTimeout().toMilliseconds(), TimeUnit.MILLISECONDS);
 		}
 		ClassicHttpResponse response;
 		try {
