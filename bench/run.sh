@@ -45,6 +45,7 @@ while [ $# -gt 0 ]; do
 	shift
 done
 
+OUT=$(mkdir -p "$OUT" && cd "$OUT" && pwd)  # absolute: nginx and HAProxy resolve relative paths against their own prefix
 RUN=$OUT/run                      # generated configs, keys, logs and raw wrk output (git-ignored)
 CSV=$OUT/results.csv
 JAR=$ROOT/gateway-app/target/gateway-app-0.1.0-SNAPSHOT-exec.jar

@@ -7,6 +7,8 @@ import io.micrometer.tracing.Tracer;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -21,6 +23,7 @@ import dev.gatehouse.observability.IssuerKeysHealthIndicator;
 import dev.gatehouse.observability.RouteObservationConvention;
 import dev.gatehouse.reload.ActiveConfiguration;
 import dev.gatehouse.reload.GatehouseRuntime;
+import dev.gatehouse.routing.ConnectionBuffers;
 import dev.gatehouse.token.AccessTokenVerifier;
 import dev.gatehouse.token.IssuerKeyLoader;
 import dev.gatehouse.token.TrustedIssuers;
@@ -88,6 +91,12 @@ class GatehouseConfiguration {
 	@ConditionalOnBooleanProperty(name = "management.tracing.export.enabled", havingValue = false)
 	Tracer noTracer() {
 		return Tracer.NOOP;
+	}
+
+	/** Smaller buffers on the public connector: an idle SSE stream holds its connection's buffers. */
+	@Bean
+	WebServerFactoryCustomizer<TomcatServletWebServerFactory> connectionBuffers() {
+		return ConnectionBuffers.clientConnections();
 	}
 
 	@Bean

@@ -28,12 +28,18 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.apache.catalina.connector.Connector;
+
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalManagementPort;
+import org.springframework.boot.tomcat.TomcatWebServer;
+import org.springframework.boot.web.server.servlet.context.ServletWebServerApplicationContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import dev.gatehouse.routing.ConnectionBuffers;
 import dev.gatehouse.support.McpTestServer;
 import dev.gatehouse.support.GatewayUnderTest;
 import dev.gatehouse.support.TestIdp;
@@ -65,6 +71,9 @@ class GatewayIntegrationTests {
 
 	@LocalManagementPort
 	int managementPort;
+
+	@Autowired
+	ServletWebServerApplicationContext context;
 
 	@DynamicPropertySource
 	static void gatehouse(DynamicPropertyRegistry registry) {
@@ -109,6 +118,17 @@ class GatewayIntegrationTests {
 	}
 
 	// --- status table --------------------------------------------------------------------------
+
+	@Test
+	void publicConnectorWhenRunningThenItsSocketBuffersAreSizedForManyIdleStreams() {
+		Connector connector = ((TomcatWebServer) this.context.getWebServer()).getTomcat().getConnector();
+		assertThat(connector.getPort()).isEqualTo(port);
+		assertThat(connector.getProperty("socket.appReadBufSize")).hasToString(String.valueOf(ConnectionBuffers.CLIENT_SOCKET_BUFFER));
+		assertThat(connector.getProperty("socket.appWriteBufSize")).hasToString(String.valueOf(ConnectionBuffers.CLIENT_SOCKET_BUFFER));
+		assertThat(connector.getProperty("maxTrailerSize")).hasToString(String.valueOf(ConnectionBuffers.CLIENT_MAX_TRAILER_SIZE));
+		assertThat(connector.createResponse(new org.apache.coyote.Response()).getBufferSize())
+			.isEqualTo(ConnectionBuffers.CLIENT_RESPONSE_BUFFER);
+	}
 
 	@Test
 	void postWhenNoTokenThen401WithRouteMetadataAndScopeAndNoError() throws Exception {

@@ -74,6 +74,7 @@ final class UpstreamClient implements AutoCloseable {
 		this.deadlines.setRemoveOnCancelPolicy(true);
 		this.client = HttpClients.custom()
 			.setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+				.setConnectionFactory(ConnectionBuffers.upstreamConnections())
 				.setPoolConcurrencyPolicy(PoolConcurrencyPolicy.LAX)
 				.setConnPoolPolicy(PoolReusePolicy.LIFO)
 				.setMaxConnPerRoute(MAX_CONNECTIONS_PER_UPSTREAM)

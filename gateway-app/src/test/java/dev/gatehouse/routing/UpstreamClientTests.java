@@ -37,6 +37,10 @@ class UpstreamClientTests {
 
 	private static final Duration RESPONSE_TIMEOUT = Duration.ofMillis(500);
 
+	private static final int LARGE_HEADER = 6 * ConnectionBuffers.UPSTREAM_BUFFER;
+
+	private static final int LARGE_BODY = 64 * ConnectionBuffers.UPSTREAM_BUFFER;
+
 	private static HttpServer server;
 
 	private static final RawSocketBackend raw = new RawSocketBackend();
@@ -59,6 +63,11 @@ class UpstreamClientTests {
 		});
 		// two events with a pause longer than the response timeout between them
 		server.createContext("/events", (exchange) -> slow(exchange, "text/event-stream"));
+		// a header line and a body far longer than the client's 4 KiB connection buffers
+		server.createContext("/large", (exchange) -> {
+			exchange.getResponseHeaders().set("X-Large", "h".repeat(LARGE_HEADER));
+			respond(exchange, "application/json", "b".repeat(LARGE_BODY).getBytes(StandardCharsets.UTF_8));
+		});
 		server.createContext("/slow-json", (exchange) -> slow(exchange, "application/json"));
 		server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
 		server.start();
@@ -102,6 +111,15 @@ class UpstreamClientTests {
 			.containsEntry("mcp-session-id", "s-1")
 			.containsEntry("accept", "application/json, text/event-stream")
 			.doesNotContainKeys("user-agent", "upgrade", "accept-encoding", "expect", "cookie", "authorization");
+	}
+
+	@Test
+	void sendWhenHeaderLineAndBodyExceedTheConnectionBuffersThenBothArriveWhole() throws Exception {
+		UpstreamClient.Response response = send("/large");
+		try (InputStream body = response.body()) {
+			assertThat(new String(body.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("b".repeat(LARGE_BODY));
+		}
+		assertThat(response.headers().getFirst("X-Large")).isEqualTo("h".repeat(LARGE_HEADER));
 	}
 
 	@Test

@@ -36,11 +36,28 @@ public record RawExchange(String raw) {
 		}
 		request.append("Accept: application/json, text/event-stream\r\nContent-Length: ")
 			.append(body.getBytes(StandardCharsets.UTF_8).length).append("\r\nConnection: close\r\n\r\n").append(body);
+		return exchange(port, request.toString());
+	}
+
+	/** POSTs a JSON body in one chunk, followed by these trailer field lines. */
+	public static RawExchange chunked(int port, String target, String body, String trailer, String... headers) {
+		StringBuilder request = new StringBuilder("POST " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
+				+ "\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream\r\n");
+		for (String header : headers) {
+			request.append(header).append("\r\n");
+		}
+		request.append("Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n")
+			.append(Integer.toHexString(body.getBytes(StandardCharsets.UTF_8).length)).append("\r\n").append(body)
+			.append("\r\n0\r\n").append(trailer).append("\r\n\r\n");
+		return exchange(port, request.toString());
+	}
+
+	private static RawExchange exchange(int port, String request) {
 		ByteArrayOutputStream received = new ByteArrayOutputStream();
 		try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
 			socket.setSoTimeout(10_000);
 			try {
-				socket.getOutputStream().write(request.toString().getBytes(StandardCharsets.UTF_8));
+				socket.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
 			}
 			catch (IOException ex) {
 				// answered and closed before the whole request was read
