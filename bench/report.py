@@ -118,16 +118,18 @@ def main():
         w("| Mode | ready ms (median) | first proxied request ms | Spring 'Started in' s | idle RSS MB | other CPU % (max) | runs |")
         w("|---|---:|---:|---:|---:|---:|---:|")
         names = {"jar": "`java -jar` executable jar", "extracted": "extracted jar (`-Djarmode=tools extract`)",
-                 "aot": "extracted jar + JDK AOT cache (`-XX:AOTCache`)"}
-        for mode in ("jar", "extracted", "aot"):
+                 "aot": "extracted jar + JDK AOT cache (`-XX:AOTCache`)",
+                 "spring-aot": "extracted jar + JDK AOT cache + Spring AOT (`-Dspring.aot.enabled=true`)"}
+        for mode in ("jar", "extracted", "aot", "spring-aot"):
             ms = [s for s in starts if s["mode"] == mode]
             if not ms:
                 continue
             m = lambda f: statistics.median(float(s[f]) for s in ms if s.get(f))
             w(f"| {names[mode]} | {m('ready_ms'):.0f} | {m('first_request_ms'):.0f} | {m('spring_started_s'):.2f} | "
               f"{m('idle_rss_mb'):.0f} | {max((int(s['other_cpu_pct']) for s in ms if 'other_cpu_pct' in s), default='n/a')} | {len(ms)} |")
-        w("\nThe AOT cache comes from one training run (`-XX:AOTCacheOutput`, JEP 514) that starts, serves 400 "
-          "requests and exits on SIGTERM. other CPU: CPU used by other processes between launch and "
+        w("\nEach AOT cache comes from one training run (`-XX:AOTCacheOutput`, JEP 514) that starts, serves 400 "
+          "requests and exits on SIGTERM (with Spring AOT: its own cache, trained with the flag). Spring AOT: bean "
+          "definitions generated at build time (`-Pspring-aot`). other CPU: CPU used by other processes between launch and "
           "readiness, in % of all cores; start-up is CPU-bound, so a busy machine stretches it.\n")
     if post:
         w("![throughput and latency](plot.png)\n")

@@ -3,6 +3,7 @@ package dev.gatehouse.config;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.springframework.aot.AotDetector;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.Environment;
@@ -14,6 +15,8 @@ import org.springframework.core.env.Environment;
  * as one {@link InvalidConfigurationException}.
  */
 public final class GatehouseConfigurationLoader {
+
+	private static final String TRACE_EXPORT = "management.tracing.export.enabled";
 
 	private GatehouseConfigurationLoader() {
 	}
@@ -29,10 +32,25 @@ public final class GatehouseConfigurationLoader {
 			.stream()
 			.filter((problem) -> !handler.unconvertible().contains(problem.property()))
 			.forEach(problems::add);
+		problems.addAll(fixedAtBuildTime(environment, AotDetector.useGeneratedArtifacts()));
 		if (!problems.isEmpty()) {
 			throw new InvalidConfigurationException(problems);
 		}
 		return properties;
+	}
+
+	/**
+	 * With Spring AOT ({@code -Dspring.aot.enabled=true}, a build with {@code -Pspring-aot}) the
+	 * beans were chosen when the jar was built, with trace export off: turning it on at run time
+	 * would be silently ignored, so it is refused instead.
+	 */
+	static List<ConfigurationProblem> fixedAtBuildTime(Environment environment, boolean springAot) {
+		if (springAot && environment.getProperty(TRACE_EXPORT, Boolean.class, false)) {
+			return List.of(new ConfigurationProblem(TRACE_EXPORT,
+					"trace export cannot be turned on with Spring AOT (-Dspring.aot.enabled=true): its beans were "
+							+ "chosen when the jar was built; start without that flag to export traces"));
+		}
+		return List.of();
 	}
 
 }

@@ -733,6 +733,17 @@ class GatehouseConfigurationLoaderTests {
 	}
 
 	/** An environment holding only the given YAML lines: the build machine's variables stay out. */
+	@Test
+	void fixedAtBuildTimeWhenSpringAotAndTraceExportOnThenRefusedByPropertyPath() {
+		StandardEnvironment environment = environment("management.tracing.export.enabled: true");
+		assertOnlyProblem(GatehouseConfigurationLoader.fixedAtBuildTime(environment, true),
+				"management.tracing.export.enabled", "Spring AOT");
+		assertThat(GatehouseConfigurationLoader.fixedAtBuildTime(environment, false)).isEmpty();
+		assertThat(GatehouseConfigurationLoader.fixedAtBuildTime(environment(), true)).isEmpty();
+		assertThat(GatehouseConfigurationLoader.fixedAtBuildTime(environment("management.tracing.export.enabled: false"), true))
+			.isEmpty();
+	}
+
 	private static StandardEnvironment environment(String... yaml) {
 		StandardEnvironment environment = new StandardEnvironment();
 		MutablePropertySources sources = environment.getPropertySources();
