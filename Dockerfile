@@ -35,10 +35,11 @@ COPY --from=build /extracted/dependencies/ ./
 COPY --from=build /extracted/spring-boot-loader/ ./
 COPY --from=build /extracted/snapshot-dependencies/ ./
 COPY --from=build /extracted/application/ ./
-# Heap at most half the container's memory limit (the rest is metaspace, code cache, GC, threads;
-# see k8s/base/deployment.yaml). Also applies to the training run below, so the cache is recorded
-# with the flags it is used with.
-ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=50 -XX:+ExitOnOutOfMemoryError"
+# Heap fixed at half the container's memory limit (the rest is metaspace, code cache, GC, threads;
+# see k8s/base/deployment.yaml): a heap that starts small keeps the live set of idle SSE streams
+# above G1's marking threshold, and the collector then marks without pause. Also applies to the
+# training run below, so the cache is recorded with the flags it is used with.
+ENV JAVA_TOOL_OPTIONS="-XX:InitialRAMPercentage=50 -XX:MaxRAMPercentage=50 -XX:+ExitOnOutOfMemoryError"
 # Training run: start the application context with a throwaway configuration (the IdP and backend
 # are closed loopback ports: nothing leaves the build) and record the classes it loads and links.
 # Rebuilt with every application change, as it must be: the cache is only valid for this class path.

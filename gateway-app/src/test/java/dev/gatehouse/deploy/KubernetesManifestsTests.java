@@ -211,6 +211,8 @@ class KubernetesManifestsTests {
 		String javaOptions = container.getEnv().stream().filter((env) -> env.getName().equals("JAVA_TOOL_OPTIONS"))
 			.map(EnvVar::getValue).findFirst().orElseThrow();
 		int percentage = Integer.parseInt(javaOptions.replaceAll(".*-XX:MaxRAMPercentage=(\\d+).*", "$1"));
+		// fixed, not grown: a small heap keeps held SSE streams above G1's marking threshold
+		assertThat(javaOptions).contains("-XX:InitialRAMPercentage=" + percentage + " ");
 		// about 200 MiB measured outside the heap
 		long nonHeap = Quantity.getAmountInBytes(limit).longValue() * (100 - percentage) / 100;
 		assertThat(nonHeap).isGreaterThanOrEqualTo(256L * 1024 * 1024);
