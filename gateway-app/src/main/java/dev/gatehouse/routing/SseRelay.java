@@ -6,6 +6,10 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Relays one {@code text/event-stream} from the upstream to the client, flushing every read. While
@@ -20,26 +24,47 @@ final class SseRelay {
 
 	private static final byte[] HEARTBEAT = ":\n\n".getBytes(StandardCharsets.US_ASCII);
 
+	/**
+	 * One timer thread for the heartbeats of all streams: a sleeping virtual thread per stream cost a
+	 * stack in the heap per stream and a wake-up per stream and interval. Cancelled checks are removed
+	 * at once (thousands of streams end within an interval).
+	 */
+	private static final ScheduledExecutorService TIMER = heartbeatTimer();
+
 	private final InputStream upstream;
 
 	private final OutputStream client;
 
 	private final Duration heartbeat;
 
-	private long lastWriteNanos = System.nanoTime();
+	private final ScheduledExecutorService timer;
+
+	/** Written under the lock; read by the heartbeat timer without it. */
+	private volatile long lastWriteNanos = System.nanoTime();
 
 	/** The last four bytes written, to tell whether the stream is between events. */
 	private int tail = 0x0A0A;
 
 	private boolean clientGone;
 
-	/** Set when the relay ends; taken under the lock, so no heartbeat writes after it returns. */
-	private boolean done;
+	/** Set when the relay ends, under the lock, so no heartbeat writes after it returns. */
+	private volatile boolean done;
+
+	/**
+	 * The next heartbeat check. A check that reads {@code done} just before the relay ends may schedule
+	 * one more, which finds the relay done and stops.
+	 */
+	private volatile ScheduledFuture<?> nextCheck;
 
 	SseRelay(InputStream upstream, OutputStream client, Duration heartbeat) {
+		this(upstream, client, heartbeat, TIMER);
+	}
+
+	SseRelay(InputStream upstream, OutputStream client, Duration heartbeat, ScheduledExecutorService timer) {
 		this.upstream = upstream;
 		this.client = client;
 		this.heartbeat = heartbeat;
+		this.timer = timer;
 	}
 
 	/**
@@ -47,8 +72,9 @@ final class SseRelay {
 	 * went away (noticed by a write or a heartbeat)
 	 */
 	boolean relay() {
-		Thread heartbeats = (this.heartbeat != null)
-				? Thread.ofVirtual().name("gatehouse-sse-heartbeat").start(this::beat) : null;
+		if (this.heartbeat != null) {
+			scheduleCheck(this.heartbeat.toNanos());
+		}
 		try {
 			byte[] burst;
 			while ((burst = readBurst()) != null) {
@@ -62,8 +88,9 @@ final class SseRelay {
 				// waits for a heartbeat write in progress; none starts after this
 				this.done = true;
 			}
-			if (heartbeats != null) {
-				heartbeats.interrupt();
+			ScheduledFuture<?> check = this.nextCheck;
+			if (check != null) {
+				check.cancel(false);
 			}
 		}
 		synchronized (this) {
@@ -113,24 +140,38 @@ final class SseRelay {
 		return true;
 	}
 
-	private void beat() {
-		try {
-			while (true) {
-				Thread.sleep(untilNextBeat());
-				if (!beatIfIdle()) {
-					closeUpstream();
-					return;
-				}
-			}
-		}
-		catch (InterruptedException ex) {
-			// the relay ended
+	private void scheduleCheck(long delayNanos) {
+		if (!this.done) {
+			this.nextCheck = this.timer.schedule(this::check, delayNanos, TimeUnit.NANOSECONDS);
 		}
 	}
 
-	private synchronized Duration untilNextBeat() {
+	/**
+	 * On the timer thread, which never waits for a client: a stream that spoke within the interval is
+	 * checked again when it will have been silent for one; a silent one gets its heartbeat written
+	 * from a virtual thread (the write may wait for a slow client).
+	 */
+	private void check() {
+		if (this.done) {
+			return;
+		}
 		long due = this.lastWriteNanos + this.heartbeat.toNanos() - System.nanoTime();
-		return Duration.ofNanos(Math.max(due, 1_000_000));
+		if (due > 0) {
+			scheduleCheck(due);
+		}
+		else {
+			Thread.ofVirtual().name("gatehouse-sse-heartbeat").start(this::beat);
+		}
+	}
+
+	private void beat() {
+		if (!beatIfIdle()) {
+			closeUpstream();
+			return;
+		}
+		// silent but in the middle of an event (no heartbeat possible): looked at again one interval later
+		long due = this.lastWriteNanos + this.heartbeat.toNanos() - System.nanoTime();
+		scheduleCheck((due > 0) ? due : this.heartbeat.toNanos());
 	}
 
 	private synchronized boolean beatIfIdle() {
@@ -154,6 +195,13 @@ final class SseRelay {
 			}
 		}
 		return true;
+	}
+
+	private static ScheduledExecutorService heartbeatTimer() {
+		ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1,
+				Thread.ofPlatform().name("gatehouse-sse-heartbeats").daemon().factory());
+		timer.setRemoveOnCancelPolicy(true);
+		return timer;
 	}
 
 	private void closeUpstream() {
