@@ -296,7 +296,10 @@ if [ $DO_SSE -eq 1 ]; then
 	SECTION=sse REP=1
 	MAX_STREAMS=$(((FD_LIMIT - 400) / 2))
 	log "SSE capacity: streams ${SSE_COUNTS} (open-file limit $FD_LIMIT: at most $MAX_STREAMS streams through one gateway process, 2 sockets each)"
-	EXTRA="streams=0" run_wrk gatehouse VALID 16 "$DURATION"
+	# each cell repeated like the POST matrix (median): the backend's heartbeats reach all streams in
+	# the same instant every 15 s, so one cell's p99 depends on where that burst falls in it
+	sse_cells() { for REP in $(seq 1 "$REPEATS"); do EXTRA="streams=$1" run_wrk gatehouse VALID 16 "$DURATION"; done; REP=1; }
+	sse_cells 0
 	sse_sample 0 "$(heap_bytes)"
 	open_streams=0
 	CLIENT_PIDS=()
@@ -319,7 +322,7 @@ if [ $DO_SSE -eq 1 ]; then
 		open_streams=$n
 		settle_streams
 		heap=$(heap_bytes)
-		EXTRA="streams=$n" run_wrk gatehouse VALID 16 "$DURATION"
+		sse_cells "$n"
 		sse_sample "$n" "$heap"
 	done
 	for pid in "${CLIENT_PIDS[@]}"; do kill -USR2 "$pid"; done
