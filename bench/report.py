@@ -99,11 +99,11 @@ def main():
         w("## SSE capacity (idle streams held through Gatehouse while POST runs at 16 conns)\n")
         w("| Idle SSE streams | POST req/s | POST p50 ms | POST p99 ms | p99 vs 0 streams | heap used MB | heap after full GC MB | RSS MB | platform threads | open fds | other CPU % (max) | runs |")
         w("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-        cells = defaultdict(list)
+        by_streams = defaultdict(list)
         for r in sse:
-            cells[int(extra(r)["streams"])].append(r)
+            by_streams[int(extra(r)["streams"])].append(r)
         base = None
-        for n, rs in cells.items():
+        for n, rs in by_streams.items():
             st = states.get(n, {})
             m = lambda f: statistics.median(float(r[f]) for r in rs)
             p99 = m("p99_ms")

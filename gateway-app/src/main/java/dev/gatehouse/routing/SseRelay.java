@@ -155,7 +155,7 @@ final class SseRelay {
 		if (this.done) {
 			return;
 		}
-		long due = this.lastWriteNanos + this.heartbeat.toNanos() - System.nanoTime();
+		long due = nanosUntilDue();
 		if (due > 0) {
 			scheduleCheck(due);
 		}
@@ -170,8 +170,13 @@ final class SseRelay {
 			return;
 		}
 		// silent but in the middle of an event (no heartbeat possible): looked at again one interval later
-		long due = this.lastWriteNanos + this.heartbeat.toNanos() - System.nanoTime();
+		long due = nanosUntilDue();
 		scheduleCheck((due > 0) ? due : this.heartbeat.toNanos());
+	}
+
+	/** Zero or less once the client has heard nothing for a heartbeat interval. */
+	private long nanosUntilDue() {
+		return this.lastWriteNanos + this.heartbeat.toNanos() - System.nanoTime();
 	}
 
 	private synchronized boolean beatIfIdle() {
@@ -181,7 +186,7 @@ final class SseRelay {
 		if (this.clientGone) {
 			return false;
 		}
-		boolean idle = System.nanoTime() - this.lastWriteNanos >= this.heartbeat.toNanos();
+		boolean idle = nanosUntilDue() <= 0;
 		boolean betweenEvents = (this.tail & 0xFFFF) == 0x0A0A || this.tail == 0x0D0A0D0A || (this.tail & 0xFFFF) == 0x0D0D;
 		if (idle && betweenEvents) {
 			try {

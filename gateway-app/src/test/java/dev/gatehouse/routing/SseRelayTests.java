@@ -17,11 +17,30 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class SseRelayTests {
+
+	private static final Duration INTERVAL = Duration.ofMillis(100);
+
+	/** Heartbeat checks scheduled by the relay under test. */
+	private final AtomicInteger checks = new AtomicInteger();
+
+	private final ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1) {
+		@Override
+		public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
+			SseRelayTests.this.checks.incrementAndGet();
+			return super.schedule(command, delay, unit);
+		}
+	};
+
+	@AfterEach
+	void stopTimer() {
+		this.timer.shutdownNow();
+	}
 
 	private static final byte[] EVENTS = ("id: 1\ndata: " + "x".repeat(50_000) + "\n\nid: 2\ndata: done\n\n")
 		.getBytes(StandardCharsets.UTF_8);
@@ -50,7 +69,7 @@ class SseRelayTests {
 	void relayWhenUpstreamSilentBetweenEventsThenHeartbeatEveryInterval() throws Exception {
 		PipedOutputStream upstream = new PipedOutputStream();
 		SynchronizedClient client = new SynchronizedClient();
-		CompletableFuture<Boolean> relay = relay(new PipedInputStream(upstream), client, new ScheduledThreadPoolExecutor(1));
+		CompletableFuture<Boolean> relay = relay(new PipedInputStream(upstream), client);
 		upstream.write("id: 1\ndata: a\n\n".getBytes(StandardCharsets.UTF_8));
 		upstream.flush();
 		awaitText(client, "id: 1\ndata: a\n\n" + ":\n\n".repeat(3));
@@ -62,21 +81,13 @@ class SseRelayTests {
 	void relayWhenUpstreamSilentMidEventThenNoHeartbeatAndNoBusyCheckingUntilTheEventEnds() throws Exception {
 		PipedOutputStream upstream = new PipedOutputStream();
 		SynchronizedClient client = new SynchronizedClient();
-		AtomicInteger checks = new AtomicInteger();
-		ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1) {
-			@Override
-			public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
-				checks.incrementAndGet();
-				return super.schedule(command, delay, unit);
-			}
-		};
-		CompletableFuture<Boolean> relay = relay(new PipedInputStream(upstream), client, timer);
+		CompletableFuture<Boolean> relay = relay(new PipedInputStream(upstream), client);
 		upstream.write("data: half".getBytes(StandardCharsets.UTF_8));
 		upstream.flush();
 		Thread.sleep(INTERVAL.toMillis() * 6);
 		// an inserted ":" would corrupt the event; and silence mid-event is looked at once per interval
 		assertThat(client.text()).isEqualTo("data: half");
-		assertThat(checks.get()).isBetween(3, 9);
+		assertThat(this.checks.get()).isBetween(3, 9);
 		upstream.write("\n\n".getBytes(StandardCharsets.UTF_8));
 		upstream.flush();
 		awaitText(client, "data: half\n\n:\n\n");
@@ -111,17 +122,14 @@ class SseRelayTests {
 				throw new IOException("Broken pipe");
 			}
 		};
-		CompletableFuture<Boolean> relay = relay(upstream, gone, new ScheduledThreadPoolExecutor(1));
+		CompletableFuture<Boolean> relay = relay(upstream, gone);
 		// nothing from the upstream: only the heartbeat can tell that the client left
 		assertThat(relay.get(5, TimeUnit.SECONDS)).isFalse();
 		assertThat(closed.getCount()).isZero();
 	}
 
-	private static final Duration INTERVAL = Duration.ofMillis(100);
-
-	private static CompletableFuture<Boolean> relay(InputStream upstream, OutputStream client,
-			ScheduledThreadPoolExecutor timer) {
-		return CompletableFuture.supplyAsync(() -> new SseRelay(upstream, client, INTERVAL, timer).relay(),
+	private CompletableFuture<Boolean> relay(InputStream upstream, OutputStream client) {
+		return CompletableFuture.supplyAsync(() -> new SseRelay(upstream, client, INTERVAL, this.timer).relay(),
 				(task) -> Thread.ofVirtual().start(task));
 	}
 
